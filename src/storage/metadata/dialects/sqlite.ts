@@ -1,0 +1,150 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, normalize } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type TransactionSettings,
+} from 'kysely';
+import { invalidParameter, type SlipwayError } from '../../../domain/errors.js';
+import type { MigrationDialect, OpenSqlDialect } from '../sql-dialect.js';
+import { withErrorTranslation } from '../translate-driver-errors.js';
+import { field } from './driver-errors.js';
+import { sqliteErrorTranslator } from './sqlite-errors.js';
+
+const PREFIX = 'sqlite://';
+const MEMORY = ':memory:';
+const BUSY_TIMEOUT_MS = 5000;
+const EXAMPLE = 'sqlite:///home/me/.slipway/slipway.db';
+
+const migration: MigrationDialect = {
+  identity: { type: 'integer', build: (column) => column.primaryKey().autoIncrement() },
+};
+
+/**
+ * `sqlite:///abs/path.db` (also MLflow's `sqlite:////abs/path.db`) or `sqlite:///:memory:`. The parent directory
+ * is created; files run in WAL mode; every connection enforces foreign keys and waits on locks.
+ */
+export const openDialect: OpenSqlDialect = async (uri) => {
+  const location = sqliteLocation(uri);
+  const dialect = sqliteDialect(await openDatabase(location));
+  return {
+    name: 'sqlite',
+    uri,
+    kysely: withErrorTranslation(dialect, sqliteErrorTranslator(location)),
+    migration,
+    resolveSchema: async () => undefined,
+  };
+};
+
+/**
+ * Kysely's SQLite dialect with two changes. Write transactions start with BEGIN IMMEDIATE, so a second process
+ * waits (busy_timeout) instead of failing when it upgrades a read lock; and DDL runs in transactions (SQLite
+ * supports it), so a migration applies whole or not at all.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+    const begin = settings?.accessMode === 'read only' ? 'begin' : 'begin immediate';
+    await connection.executeQuery(CompiledQuery.raw(begin));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+function sqliteDialect(database: BetterSqlite3.Database): Dialect {
+  return {
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+  };
+}
+
+/** The file path (or `:memory:`) a sqlite URI names. */
+export function sqliteLocation(uri: string): string {
+  if (!uri.toLowerCase().startsWith(PREFIX)) throw badUri(uri, 'it does not start with sqlite://');
+  const rest = uri.slice(PREFIX.length);
+  if (/[?#]/.test(rest)) throw badUri(uri, 'SQLite URIs take no query options');
+  if (rest === `/${MEMORY}`) return MEMORY;
+  const path = decodePath(uri, rest);
+  if (!isAbsolute(path)) throw badUri(uri, 'the path must be absolute (note the three slashes)');
+  return normalize(path);
+}
+
+function decodePath(uri: string, rest: string): string {
+  try {
+    const path = decodeURIComponent(rest);
+    return process.platform === 'win32' && /^\/[A-Za-z]:/.test(path) ? path.slice(1) : path;
+  } catch {
+    throw badUri(uri, 'the path is not correctly percent-encoded');
+  }
+}
+
+const badUri = (uri: string, problem: string): SlipwayError =>
+  invalidParameter(`Invalid SQLite URI ${uri}: ${problem}.`, {
+    hint: `Use ${EXAMPLE} for a file (absolute path) or sqlite:///:memory: for a throw-away database.`,
+  });
+
+async function openDatabase(location: string): Promise<BetterSqlite3.Database> {
+  if (location !== MEMORY) await prepareLocation(location);
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(location);
+  } catch (error) {
+    throw cannotOpen(location, error);
+  }
+  try {
+    applyPragmas(database, location !== MEMORY);
+    return database;
+  } catch (error) {
+    database.close();
+    throw cannotOpen(location, error);
+  }
+}
+
+async function prepareLocation(path: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw cannotOpen(path, error, `its directory ${dirname(path)} cannot be created`);
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw cannotOpen(path, undefined, 'it is a directory, not a file');
+}
+
+function applyPragmas(database: BetterSqlite3.Database, isFile: boolean): void {
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (isFile) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  SQLITE_CANTOPEN: 'the file cannot be opened',
+  SQLITE_NOTADB: 'the file is not a SQLite database',
+  SQLITE_CORRUPT: 'the file is damaged',
+  SQLITE_READONLY: 'the file is read-only',
+};
+
+function cannotOpen(path: string, cause: unknown, problem?: string): SlipwayError {
+  const code = field(cause, 'code');
+  const reason = code === undefined ? undefined : (REASONS[code] ?? code);
+  const detail = [problem, reason].filter(Boolean).join(': ');
+  return invalidParameter(`Cannot open the SQLite database ${path}: ${detail || 'unknown error'}.`, {
+    cause,
+    hint: `Point the metadata URI at a file in a writable directory, e.g. ${EXAMPLE} (missing directories are created).`,
+  });
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { MigrationDialect } from '../sql-dialect.js';
+import { migration0001Events } from './0001-events.js';
+
+/**
+ * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
+ * in the order they run; add a new one at the end and never rename or edit a released one.
+ */
+export function listMigrations(dialect: MigrationDialect): Record<string, Migration> {
+  return {
+    '0001-events': migration0001Events(dialect),
+  };
+}
