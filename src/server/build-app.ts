@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { type FastifyInstance, fastify } from 'fastify';
+import type { AppDeps } from './app-deps.js';
+import { clientErrorHandler } from './client-error-handler.js';
+import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
+import { registerRequestGuards } from './request-guards.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
+
+/**
+ * The control-plane app: guards, parsers, error envelope and routes. Never listens (server/main.ts does;
+ * tests use `app.inject()`). The stores in `deps` belong to the caller, which closes them.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = fastify({
+    ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: () => randomUUID(),
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+  });
+  registerSecurityHeaders(app);
+  registerRequestGuards(app, { ...deps.config.server, auth: deps.auth });
+  registerJsonBodyParser(app);
+  registerErrorHandler(app);
+  registerHealthRoutes(app, deps);
+  return app;
+}
