@@ -20,6 +20,7 @@ describe('docs/errors.md', () => {
 
   it('states the same HTTP status as the server table', async () => {
     const documented = await documentedCodes();
-    for (const code of ERROR_CODES) expect({ code, status: documented.get(code) }).toEqual({ code, status: HTTP_STATUS[code] });
+    for (const code of ERROR_CODES)
+      expect({ code, status: documented.get(code) }).toEqual({ code, status: HTTP_STATUS[code] });
   });
 });
