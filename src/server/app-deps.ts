@@ -22,6 +22,8 @@ export interface AppDeps {
   /** A pino logger; without one the app logs nothing. */
   readonly logger?: FastifyBaseLogger;
   readonly auth?: ServerAuth;
+  /** The largest artifact upload accepted (PUT …/mlflow-artifacts/artifacts/<path>), in bytes; default 5 GiB. */
+  readonly artifactMaxUploadBytes?: number;
 }
 
 declare module 'fastify' {
@@ -29,7 +31,8 @@ declare module 'fastify' {
     /**
      * Media types a mutating request with a body may send to this route. Default `['application/json']`.
      * A route that accepts others (artifact uploads: `application/octet-stream`) lists them here and
-     * registers a content-type parser for them in its own plugin.
+     * registers a content-type parser for them in its own plugin. ANY_CONTENT_TYPE accepts any type (artifact PUTs:
+     * the MLflow client sends the type it guesses from the file name; a PUT is never a CORS-simple request).
      */
     readonly contentTypes?: readonly string[];
     /** Skips the auth seam (health checks). Public routes must reveal nothing and change nothing. */

@@ -6,6 +6,10 @@ import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js'
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerRequestGuards } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerRunArtifactRoutes } from './routes/mlflow/artifact-routes.js';
+import { registerSearchRoutes } from './routes/mlflow/search-routes.js';
+import { registerTrackingRoutes } from './routes/mlflow/tracking-routes.js';
+import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /**
@@ -29,5 +33,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerJsonBodyParser(app);
   registerErrorHandler(app);
   registerHealthRoutes(app, deps);
+  registerTrackingRoutes(app, deps);
+  registerSearchRoutes(app, deps);
+  registerMlflowArtifactsRoutes(app, deps);
+  registerRunArtifactRoutes(app, deps);
   return app;
 }

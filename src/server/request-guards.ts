@@ -11,6 +11,8 @@ export interface GuardOptions {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const DEFAULT_CONTENT_TYPES: readonly string[] = ['application/json'];
+/** In a route's `contentTypes`: any media type (artifact uploads, whose type the client guesses from the file name). */
+export const ANY_CONTENT_TYPE = '*/*';
 
 const forbidden = (message: string, hint: string) => new SlipwayError('PERMISSION_DENIED', message, { hint });
 
@@ -57,7 +59,7 @@ function checkContentType(request: FastifyRequest): void {
   if (!carriesBody(request)) return;
   const allowed = request.routeOptions.config?.contentTypes ?? DEFAULT_CONTENT_TYPES;
   const sent = mediaType(request.headers['content-type']);
-  if (allowed.includes(sent)) return;
+  if (allowed.includes(sent) || allowed.includes(ANY_CONTENT_TYPE)) return;
   throw new SlipwayError(
     'UNSUPPORTED_MEDIA_TYPE',
     `Unsupported Content-Type ${sent === '' ? '(none)' : `'${sent}'`}; this endpoint accepts ${allowed.join(', ')}.`,

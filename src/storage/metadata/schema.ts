@@ -7,6 +7,18 @@ import type { Generated, Insertable, Selectable } from 'kysely';
  */
 export interface Database {
   events: EventsTable;
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  run_tags: RunTagsTable;
+  params: ParamsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  datasets: DatasetsTable;
+  inputs: InputsTable;
+  input_tags: InputTagsTable;
+  store_keys: StoreKeysTable;
+  artifact_files: ArtifactFilesTable;
 }
 
 /** The audit log: one row per change worth answering "who did what, when" about. */
@@ -26,3 +38,140 @@ export interface EventsTable {
 
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
+
+/** Lifecycle of experiments and runs: deleted ones stay in the tables until garbage collection. */
+export type LifecycleStage = 'active' | 'deleted';
+/** MLflow's RunStatus names. */
+export type RunStatusName = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** MLflow experiments (migration 0002-tracking). The default experiment has id 0 and name `Default`. */
+export interface ExperimentsTable {
+  experiment_id: Generated<number>;
+  name: string;
+  /** `mlflow-artifacts:/<experiment_id>` by default. */
+  artifact_location: string;
+  lifecycle_stage: LifecycleStage;
+  /** Milliseconds since the Unix epoch. */
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: number;
+  key: string;
+  value: string;
+}
+
+export interface RunsTable {
+  /** 32 lower-case hex characters. */
+  run_uuid: string;
+  experiment_id: number;
+  /** The run name; also stored as the `mlflow.runName` tag. */
+  name: string;
+  user_id: Generated<string>;
+  status: RunStatusName;
+  start_time: number | null;
+  end_time: number | null;
+  lifecycle_stage: LifecycleStage;
+  /** `<experiment artifact_location>/<run_uuid>/artifacts`. */
+  artifact_uri: string;
+  deleted_time: number | null;
+}
+
+export interface RunTagsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+/** Params are immutable once logged. */
+export interface ParamsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+/**
+ * Every logged metric point. NaN is stored as value 0 with is_nan 1; ±Infinity is stored as is (both dialects
+ * keep IEEE infinities in double columns).
+ */
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  /** 0 or 1. */
+  is_nan: number;
+}
+
+/** The latest point per (run, key): the greatest (step, timestamp, value), maintained on every write. */
+export interface LatestMetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+/** Datasets, deduplicated per experiment by (name, digest). */
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: number;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+/** Links a source (a dataset) to a destination (a run). */
+export interface InputsTable {
+  input_uuid: string;
+  /** `DATASET`. */
+  source_type: string;
+  source_id: string;
+  /** `RUN`. */
+  destination_type: string;
+  destination_id: string;
+}
+
+export interface InputTagsTable {
+  input_uuid: string;
+  name: string;
+  value: string;
+}
+
+/**
+ * Secrets generated once per store, shared by every server on it (e.g. `page_token` signs page tokens). The value
+ * is hex. Never returned by any API.
+ */
+export interface StoreKeysTable {
+  name: string;
+  value: string;
+  created_time: number;
+}
+
+export type ExperimentRow = Selectable<ExperimentsTable>;
+export type RunRow = Selectable<RunsTable>;
+export type MetricRow = Selectable<MetricsTable>;
+export type LatestMetricRow = Selectable<LatestMetricsTable>;
+export type DatasetRow = Selectable<DatasetsTable>;
+
+/**
+ * One row per file stored through the artifact proxy (migration 0003-artifacts): its canonical path under the
+ * artifacts root (`<experiment_id>/<run_uuid>/artifacts/…` for run artifacts) and the object holding its bytes.
+ * Many paths may share one digest. The path column sorts by code point on both dialects (prefix listing).
+ */
+export interface ArtifactFilesTable {
+  path: string;
+  /** `sha256:<hex>` of the object in the object store. */
+  digest: string;
+  size: number;
+  /** Milliseconds since the Unix epoch; updated when the path is overwritten. */
+  created_time: number;
+}
+
+export type ArtifactFileRow = Selectable<ArtifactFilesTable>;

@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
 import type { MigrationDialect } from '../sql-dialect.js';
 import { migration0001Events } from './0001-events.js';
+import { migration0002Tracking } from './0002-tracking.js';
+import { migration0003Artifacts } from './0003-artifacts.js';
+import { migration0004SearchIndexes } from './0004-search-indexes.js';
 
 /**
  * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
@@ -9,5 +12,8 @@ import { migration0001Events } from './0001-events.js';
 export function listMigrations(dialect: MigrationDialect): Record<string, Migration> {
   return {
     '0001-events': migration0001Events(dialect),
+    '0002-tracking': migration0002Tracking(dialect),
+    '0003-artifacts': migration0003Artifacts(dialect),
+    '0004-search-indexes': migration0004SearchIndexes(dialect),
   };
 }

@@ -1,0 +1,81 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { FilterClause } from '../../domain/search/filter-ast.js';
+import type { DialectName } from '../../storage/metadata/sql-dialect.js';
+import { numberPredicate, stringPredicate } from './sql-predicates.js';
+
+/** The runs column behind each searchable attribute of the runs grammar (the only column names filters reach). */
+export const RUN_ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
+  run_id: 'r.run_uuid',
+  run_name: 'r.name',
+  user_id: 'r.user_id',
+  status: 'r.status',
+  artifact_uri: 'r.artifact_uri',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+};
+
+/** The input tag MLflow stores a dataset's context (`training`, `eval`, …) under. */
+export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
+
+export function runAttributeColumn(key: string): Expression<unknown> {
+  const column = RUN_ATTRIBUTE_COLUMNS[key];
+  if (column === undefined) throw new Error(`no runs column for attribute ${key}`);
+  return sql.ref(column);
+}
+
+/**
+ * One SQL condition per filter clause, over `runs as r`. Metric, param, tag and dataset clauses are EXISTS
+ * subqueries correlated on `runId` (r.run_uuid, or the run id column of the table driving the query, so they
+ * can be checked before the run row is read). Metrics compare the latest value, IEEE-style: NaN matches only !=.
+ */
+export function runFilterConditions(
+  clauses: readonly FilterClause[],
+  runId: Expression<unknown>,
+  dialect: DialectName,
+): RawBuilder<SqlBool>[] {
+  return clauses.map((clause) => runFilterCondition(clause, runId, dialect));
+}
+
+function runFilterCondition(
+  clause: FilterClause,
+  runId: Expression<unknown>,
+  dialect: DialectName,
+): RawBuilder<SqlBool> {
+  const { entity, key, op, value } = clause;
+  switch (entity) {
+    case 'metric':
+      return metricCondition(runId, key, op, value.kind === 'number' ? value.value : Number.NaN);
+    case 'param':
+      return sql<SqlBool>`exists (select 1 from params p where p.run_uuid = ${runId} and p.key = ${key} and ${stringPredicate(sql.ref('p.value'), op, value, dialect)})`;
+    case 'tag':
+      return sql<SqlBool>`exists (select 1 from run_tags t where t.run_uuid = ${runId} and t.key = ${key} and ${stringPredicate(sql.ref('t.value'), op, value, dialect)})`;
+    case 'attribute':
+      return value.kind === 'number'
+        ? numberPredicate(runAttributeColumn(key), op, value.value)
+        : stringPredicate(runAttributeColumn(key), op, value, dialect);
+    case 'dataset':
+      return datasetCondition(clause, runId, dialect);
+    default:
+      throw new Error(`no SQL for search entity ${entity}`);
+  }
+}
+
+function metricCondition(runId: Expression<unknown>, key: string, op: FilterClause['op'], value: number) {
+  const compare =
+    op === '!='
+      ? sql<SqlBool>`(m.is_nan = 1 or ${numberPredicate(sql.ref('m.value'), op, value)})`
+      : sql<SqlBool>`m.is_nan = 0 and ${numberPredicate(sql.ref('m.value'), op, value)}`;
+  return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_uuid = ${runId} and m.key = ${key} and ${compare})`;
+}
+
+/** A run matches when one of its dataset inputs matches (as MLflow: `!=` means "has another dataset"). */
+function datasetCondition(clause: FilterClause, runId: Expression<unknown>, dialect: DialectName): RawBuilder<SqlBool> {
+  const inputsOfRun = sql`i.destination_type = 'RUN' and i.destination_id = ${runId} and i.source_type = 'DATASET'`;
+  if (clause.key === 'context') {
+    const match = stringPredicate(sql.ref('it.value'), clause.op, clause.value, dialect);
+    return sql<SqlBool>`exists (select 1 from inputs i join input_tags it on it.input_uuid = i.input_uuid where ${inputsOfRun} and it.name = ${DATASET_CONTEXT_TAG} and ${match})`;
+  }
+  const column = clause.key === 'name' ? sql.ref('d.name') : sql.ref('d.digest');
+  const match = stringPredicate(column, clause.op, clause.value, dialect);
+  return sql<SqlBool>`exists (select 1 from inputs i join datasets d on d.dataset_uuid = i.source_id where ${inputsOfRun} and ${match})`;
+}
