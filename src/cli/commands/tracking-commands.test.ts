@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpTrackingClient } from '../../client/http-tracking-client.js';
+import { listenApp } from '../../client/testing/listening-app.js';
+import { openMetadata } from '../../storage/metadata/open-metadata.js';
+import { type DialectUnderTest, forEachDialect } from '../../storage/metadata/testing/for-each-dialect.js';
+import { openObjectStore } from '../../storage/objects/registry.js';
+import { createSqlTrackingClient } from '../../tracking/sql-tracking-client.js';
+import type { TrackingClient } from '../../tracking/tracking-client.js';
+import type { CommandModule, CommandTable } from '../cli-context.js';
+import { runCli } from '../run-cli.js';
+import { experimentsCommand } from './experiments-command.js';
+import { runsCommand } from './runs-command.js';
+
+const entry = (module: CommandModule) => ({ summary: '', load: async () => module });
+const COMMANDS: CommandTable = { experiments: entry(experimentsCommand), runs: entry(runsCommand) };
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Place {
+  readonly trackingUri: string;
+  /** A client on the same store, to arrange and check. */
+  readonly client: TrackingClient;
+  readonly dir: string;
+}
+
+async function directPlace(dialect: DialectUnderTest): Promise<Place> {
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-runs-cli-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const trackingUri = await dialect.freshUri();
+  const client = createSqlTrackingClient({
+    metadata: await openMetadata(trackingUri),
+    objects: await openObjectStore('memory://'),
+  });
+  cleanups.push(() => client.close());
+  return { trackingUri, client, dir };
+}
+
+async function serverPlace(dialect: DialectUnderTest): Promise<Place> {
+  const place = await directPlace(dialect);
+  const metadata = await openMetadata(place.trackingUri);
+  const objects = await openObjectStore('memory://');
+  const server = await listenApp(metadata, objects);
+  cleanups.push(async () => {
+    await server.close();
+    await objects.close();
+    await metadata.close();
+  });
+  return { ...place, trackingUri: server.baseUrl, client: createHttpTrackingClient({ baseUrl: server.baseUrl }) };
+}
+
+async function cli(place: Place, ...args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const text = { out: '', err: '' };
+  stdout.on('data', (chunk: Buffer) => {
+    text.out += chunk.toString();
+  });
+  stderr.on('data', (chunk: Buffer) => {
+    text.err += chunk.toString();
+  });
+  const argv = [...args, '--tracking-uri', place.trackingUri];
+  const options = { commands: COMMANDS, stdout, stderr, version: '0' };
+  const code = await runCli(argv, { ...options, env: {}, cwd: place.dir, homeDir: place.dir });
+  return { code, stdout: text.out, stderr: text.err };
+}
+
+async function json<T>(place: Place, ...args: string[]): Promise<T> {
+  const result = await cli(place, ...args, '--json');
+  if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+const T0 = 1_700_000_000_000;
+
+async function seed(client: TrackingClient): Promise<string[]> {
+  const { experimentId } = await client.createExperiment({ name: 'wine' });
+  const ids: string[] = [];
+  for (const [name, acc, model] of [
+    ['rf', 0.8, 'forest'],
+    ['gb', 0.9, 'boost'],
+  ] as const) {
+    const { runId } = (await client.createRun({ experimentId, runName: name, startTime: T0 })).info;
+    const metrics = [{ key: 'acc', value: acc, timestamp: T0, step: 0 }];
+    await client.logBatch({ runId, metrics, params: [{ key: 'model', value: model }] });
+    ids.push(runId);
+  }
+  return ids;
+}
+
+function describeCommands(kind: string, makePlace: () => Promise<Place>) {
+  describe(`experiments and runs commands over ${kind}`, () => {
+    it('creates, lists and deletes experiments', async () => {
+      const place = await makePlace();
+      const created = await json<{ experimentId: string }>(place, 'experiments', 'create', 'iris', '--tag', 'team=ml');
+      const listed = await cli(place, 'experiments', 'list');
+      expect(listed.stdout).toMatch(new RegExp(`^${created.experimentId}\\s+iris\\s+active`, 'm'));
+      const again = await cli(place, 'experiments', 'create', 'iris');
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toContain('already exists');
+      await json(place, 'experiments', 'delete', 'iris');
+      const after = await json<{ experiments: { name: string }[] }>(place, 'experiments', 'list');
+      expect(after.experiments.map((e) => e.name)).not.toContain('iris');
+    });
+
+    it('lists, searches, shows and compares runs', async () => {
+      const place = await makePlace();
+      const [rf, gb] = (await seed(place.client)) as [string, string];
+      const listed = await cli(place, 'runs', 'list', '--experiment', 'wine');
+      expect(listed.stdout).toContain(rf);
+      expect(listed.stdout).toContain(gb);
+      const found = await json<{ runs: { info: { runId: string } }[] }>(
+        place,
+        'runs',
+        'search',
+        '--filter',
+        'metrics.acc > 0.85',
+        '--order-by',
+        'metrics.acc DESC',
+      );
+      expect(found.runs.map((run) => run.info.runId)).toEqual([gb]);
+      const shown = await cli(place, 'runs', 'show', rf);
+      expect(shown.stdout).toMatch(/Params:\n\s+model\s+forest/);
+      const compared = await json<unknown>(place, 'runs', 'compare', rf, gb);
+      expect(compared).toEqual({
+        runs: [rf, gb],
+        params: { model: ['forest', 'boost'] },
+        metrics: { acc: [0.8, 0.9] },
+      });
+      const table = await cli(place, 'runs', 'compare', rf, gb);
+      expect(table.stdout).toMatch(/metrics\.acc\s+0\.8\s+0\.9/);
+    });
+
+    it('reports an unknown run with its code and a bad filter as invalid', async () => {
+      const place = await makePlace();
+      const missing = await cli(place, 'runs', 'show', '0'.repeat(32), '--json');
+      expect(missing.code).not.toBe(0);
+      expect(JSON.parse(missing.stderr)).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
+      await seed(place.client);
+      const bad = await cli(place, 'runs', 'search', '--filter', 'metrics.acc >>> 1', '--json');
+      expect(JSON.parse(bad.stderr)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    });
+  });
+}
+
+forEachDialect('tracking CLI', (dialect) => {
+  describeCommands('a direct URI', () => directPlace(dialect));
+  describeCommands('a server', () => serverPlace(dialect));
+});

@@ -1,0 +1,119 @@
+import { openTrackingClient } from '../client/open-tracking-client.js';
+import type { Env } from '../config/env-layer.js';
+import { loadConfig } from '../config/load-config.js';
+import { isSlipwayError } from '../domain/errors.js';
+import { captureLineage } from '../tracking/lineage.js';
+import type { TrackingClient } from '../tracking/tracking-client.js';
+import type { Experiment, RunStatus } from '../tracking/types.js';
+import type { MetricBatcherOptions } from './metric-batcher.js';
+import { SlipwayRun } from './slipway-run.js';
+
+export interface ConnectOptions {
+  /** `sqlite:///…`, `postgresql://…` or `http(s)://host:port`; default the config's metadata.uri. */
+  readonly trackingUri?: string;
+  /** For direct URIs: where artifacts go; default the config's objects.uri. */
+  readonly objectsUri?: string;
+  /** Where config files and the git workspace are looked up; default process.cwd(). */
+  readonly cwd?: string;
+  readonly env?: Env;
+  /** Metric batching: batch size (≤1000) and how long a metric may wait (ms). */
+  readonly metrics?: MetricBatcherOptions;
+  /** Record git, command and environment lineage tags on new runs; default true. */
+  readonly lineage?: boolean;
+}
+
+export interface StartRunOptions {
+  /** The experiment's name; created when missing. */
+  readonly experiment: string;
+  readonly name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The tracking SDK: `const slipway = await Slipway.connect()`, then `slipway.startRun({experiment})`. Runs still
+ * open when the event loop empties ('beforeExit') are flushed and ended FINISHED; a process ended by
+ * process.exit(), a signal or an uncaught exception does not get there; call run.end() yourself.
+ */
+export class Slipway {
+  readonly client: TrackingClient;
+  readonly #options: ConnectOptions;
+  readonly #open = new Set<SlipwayRun>();
+  readonly #onBeforeExit = () => {
+    this.#endOpenRuns().catch((error: unknown) => {
+      process.exitCode ??= 1;
+      process.emitWarning(`Slipway could not end its open runs at exit: ${String(error)}`);
+    });
+  };
+
+  private constructor(client: TrackingClient, options: ConnectOptions) {
+    this.client = client;
+    this.#options = options;
+  }
+
+  static async connect(options: ConnectOptions = {}): Promise<Slipway> {
+    const needsConfig = options.trackingUri === undefined || options.objectsUri === undefined;
+    const config = needsConfig ? await loadConfig({ cwd: options.cwd, env: options.env ?? process.env }) : undefined;
+    const uri = options.trackingUri ?? config?.metadata.uri ?? '';
+    const client = await openTrackingClient(uri, { objectsUri: options.objectsUri ?? config?.objects.uri });
+    return new Slipway(client, options);
+  }
+
+  /** Starts a RUNNING run in the named experiment (created if missing), with lineage tags. */
+  async startRun(options: StartRunOptions): Promise<SlipwayRun> {
+    const experiment = await this.#experiment(options.experiment);
+    const lineage =
+      this.#options.lineage === false
+        ? []
+        : await captureLineage({ cwd: this.#options.cwd ?? process.cwd(), argv: process.argv });
+    const given = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const userId = lineage.find((tag) => tag.key === 'mlflow.user')?.value;
+    const run = await this.client.createRun({
+      experimentId: experiment.experimentId,
+      runName: options.name,
+      userId,
+      tags: [...lineage.filter((tag) => !given.some((g) => g.key === tag.key)), ...given],
+    });
+    const handle = new SlipwayRun(this.client, run, this.#options.metrics);
+    this.#track(handle);
+    return handle;
+  }
+
+  /** Ends the runs still open (with `status`, default KILLED), then closes the client. */
+  async close(options: { readonly status?: RunStatus } = {}): Promise<void> {
+    try {
+      await this.#endOpenRuns(options.status ?? 'KILLED');
+    } finally {
+      await this.client.close();
+    }
+  }
+
+  async #experiment(name: string): Promise<Experiment> {
+    try {
+      return await this.client.getExperimentByName(name);
+    } catch (error) {
+      if (!isSlipwayError(error) || error.code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    }
+    try {
+      await this.client.createExperiment({ name });
+    } catch (error) {
+      // Another process created it between our two calls.
+      if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
+    }
+    return this.client.getExperimentByName(name);
+  }
+
+  #track(run: SlipwayRun): void {
+    for (const old of this.#open) if (old.ended) this.#open.delete(old);
+    if (this.#open.size === 0) process.on('beforeExit', this.#onBeforeExit);
+    this.#open.add(run);
+  }
+
+  async #endOpenRuns(status: RunStatus = 'FINISHED'): Promise<void> {
+    const runs = [...this.#open].filter((run) => !run.ended);
+    this.#open.clear();
+    process.off('beforeExit', this.#onBeforeExit);
+    const results = await Promise.allSettled(runs.map((run) => run.end({ status })));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+}
