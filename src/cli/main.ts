@@ -9,6 +9,62 @@ const COMMANDS: CommandTable = {
     summary: 'run the control-plane server (MLflow REST API)',
     load: async () => (await import('./commands/server-command.js')).serverCommand,
   },
+  init: {
+    summary: 'make the current directory a Slipway workspace',
+    load: async () => (await import('./commands/init-command.js')).initCommand,
+  },
+  add: {
+    summary: 'track files or directories (cache + <path>.slip pointer files)',
+    load: async () => (await import('./commands/add-command.js')).addCommand,
+  },
+  status: {
+    summary: 'show tracked data that differs from its pointer files',
+    load: async () => (await import('./commands/status-command.js')).statusCommand,
+  },
+  checkout: {
+    summary: 'make tracked data match the pointer files',
+    load: async () => (await import('./commands/checkout-command.js')).checkoutCommand,
+  },
+  diff: {
+    summary: 'per-file data changes between revisions or a revision and the workspace',
+    load: async () => (await import('./commands/diff-command.js')).diffCommand,
+  },
+  ls: {
+    summary: 'list tracked data',
+    load: async () => (await import('./commands/ls-command.js')).lsCommand,
+  },
+  gc: {
+    summary: 'delete unreferenced objects from the workspace cache',
+    load: async () => (await import('./commands/gc-command.js')).gcCommand,
+  },
+  remote: {
+    summary: 'manage data remotes: folders, S3 buckets, Slipway servers',
+    load: async () => (await import('./commands/remote-command.js')).remoteCommand,
+  },
+  push: {
+    summary: 'copy tracked data to a remote (only what it lacks)',
+    load: async () => (await import('./commands/push-command.js')).pushCommand,
+  },
+  fetch: {
+    summary: 'copy tracked data from a remote into the cache',
+    load: async () => (await import('./commands/fetch-command.js')).fetchCommand,
+  },
+  pull: {
+    summary: 'fetch tracked data from a remote and check it out',
+    load: async () => (await import('./commands/pull-command.js')).pullCommand,
+  },
+  get: {
+    summary: "download tracked data from another repository's remote",
+    load: async () => (await import('./commands/get-command.js')).getCommand,
+  },
+  experiments: {
+    summary: 'list, create and delete tracking experiments',
+    load: async () => (await import('./commands/experiments-command.js')).experimentsCommand,
+  },
+  runs: {
+    summary: 'list, show, compare and search tracked runs',
+    load: async () => (await import('./commands/runs-command.js')).runsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

@@ -18,6 +18,8 @@ export const ENV_VARIABLES: Readonly<
   SLIPWAY_ALLOWED_ORIGINS: { path: ['server', 'allowedOrigins'], kind: 'list' },
   SLIPWAY_INSECURE: { path: ['server', 'insecure'], kind: 'boolean' },
   SLIPWAY_BODY_LIMIT_BYTES: { path: ['server', 'bodyLimitBytes'], kind: 'number' },
+  SLIPWAY_OBJECT_MAX_BYTES: { path: ['server', 'objectMaxBytes'], kind: 'number' },
+  SLIPWAY_OBJECT_DELETE: { path: ['server', 'objectDelete'], kind: 'boolean' },
   SLIPWAY_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
 };
 

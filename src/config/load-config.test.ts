@@ -49,6 +49,8 @@ describe('loadConfig defaults', () => {
       allowedOrigins: [],
       insecure: false,
       bodyLimitBytes: 10 * 1024 * 1024,
+      objectMaxBytes: 64 * 1024 ** 3,
+      objectDelete: false,
     });
     expect(config.log.level).toBe('info');
     expect(config.files).toEqual([]);
@@ -162,6 +164,8 @@ describe('environment variables', () => {
       allowedOrigins: ['http://localhost:5173'],
       insecure: true,
       bodyLimitBytes: 2048,
+      objectMaxBytes: 64 * 1024 ** 3,
+      objectDelete: false,
     });
     expect(config.log.level).toBe('warn');
   });

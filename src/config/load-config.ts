@@ -39,6 +39,11 @@ const WORKSPACE_FORBIDDEN = [
     reason:
       'may not be set in a workspace config file (it is shared through git); use ~/.slipway/config.yaml, SLIPWAY_INSECURE=1 or --insecure',
   },
+  {
+    path: ['remotes', '*', 'token'],
+    reason:
+      'is a secret and may not be set in a workspace config file (it is shared through git); use ~/.slipway/config.yaml or SLIPWAY_REMOTE_<NAME>_TOKEN',
+  },
 ];
 
 /**

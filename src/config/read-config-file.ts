@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { invalidParameter } from '../domain/errors.js';
 import { type ConfigProblem, configError, formatKeyPath, problemsOf } from './config-problems.js';
 import { type ConfigLayer, configFileSchema } from './config-schema.js';
@@ -60,9 +60,20 @@ function validate(source: Source, value: unknown, options: ReadConfigFileOptions
 }
 
 function forbiddenProblems(doc: Document, options: ReadConfigFileOptions): ConfigProblem[] {
-  return (options.forbidden ?? [])
-    .filter(({ path }) => doc.hasIn(path))
-    .map(({ path, reason }) => ({ path, message: reason }));
+  return (options.forbidden ?? []).flatMap(({ path, reason }) =>
+    expandPath(doc, path)
+      .filter((concrete) => doc.hasIn(concrete))
+      .map((concrete) => ({ path: concrete, message: reason })),
+  );
+}
+
+/** Expands each `*` segment of a key path into the keys the document has at that point. */
+function expandPath(doc: Document, path: readonly string[]): string[][] {
+  const star = path.indexOf('*');
+  if (star === -1) return [[...path]];
+  const node = star === 0 ? doc.contents : doc.getIn(path.slice(0, star), true);
+  const keys = isMap(node) ? node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+  return keys.flatMap((key) => expandPath(doc, [...path.slice(0, star), key, ...path.slice(star + 1)]));
 }
 
 function locate({ file, doc, lines }: Source, problem: ConfigProblem): string {

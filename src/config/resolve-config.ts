@@ -6,6 +6,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 5000;
 /** 10 MiB: MLflow's largest JSON requests (log-batch at its limits) stay well under 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+/** 64 GiB: the default limit of one object upload to `PUT /api/v1/objects/{digest}`. */
+export const DEFAULT_OBJECT_MAX_BYTES = 64 * 1024 ** 3;
 export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -42,11 +44,22 @@ export function resolvePath(path: string, base: string, homeDir: string): string
   return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
-/** Makes the layer's paths (`home`, a path-valued `objects.uri`) absolute against `base`. */
+/** Remote urls that are paths, made absolute against `base` (the workspace root for the workspace file). */
+function resolveRemotePaths(remotes: ConfigLayer['remotes'], base: string, homeDir: string): ConfigLayer['remotes'] {
+  if (remotes === undefined) return undefined;
+  const entries = Object.entries(remotes).map(([name, remote]) => {
+    const url = remote.url;
+    return [name, url === undefined || hasScheme(url) ? remote : { ...remote, url: resolvePath(url, base, homeDir) }];
+  });
+  return Object.fromEntries(entries);
+}
+
+/** Makes the layer's paths (`home`, a path-valued `objects.uri`, remote urls) absolute against `base`. */
 export function resolveLayerPaths(layer: ConfigLayer, base: string, homeDir: string): ConfigLayer {
   const objectsUri = layer.objects?.uri;
   return {
     ...layer,
+    ...(layer.remotes === undefined ? {} : { remotes: resolveRemotePaths(layer.remotes, base, homeDir) }),
     ...(layer.home === undefined ? {} : { home: resolvePath(layer.home, base, homeDir) }),
     ...(objectsUri === undefined || hasScheme(objectsUri)
       ? {}
@@ -77,7 +90,14 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
       allowedOrigins: unique((merged.server?.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
       insecure: merged.server?.insecure ?? false,
       bodyLimitBytes: merged.server?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      objectMaxBytes: merged.server?.objectMaxBytes ?? DEFAULT_OBJECT_MAX_BYTES,
+      objectDelete: merged.server?.objectDelete ?? false,
     },
+    core: { remote: merged.core?.remote },
+    remotes: Object.fromEntries(
+      Object.entries(merged.remotes ?? {}).map(([name, remote]) => [name, { url: remote.url, token: remote.token }]),
+    ),
+    cache: { linkMode: merged.cache?.linkMode ?? 'copy' },
     log: { level: merged.log?.level ?? 'info' },
   });
 }

@@ -10,6 +10,7 @@ import { registerRunArtifactRoutes } from './routes/mlflow/artifact-routes.js';
 import { registerSearchRoutes } from './routes/mlflow/search-routes.js';
 import { registerTrackingRoutes } from './routes/mlflow/tracking-routes.js';
 import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.js';
+import { registerObjectRoutes } from './routes/object-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /**
@@ -35,6 +36,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps);
   registerTrackingRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerObjectRoutes(app, deps);
   registerMlflowArtifactsRoutes(app, deps);
   registerRunArtifactRoutes(app, deps);
   return app;

@@ -14,6 +14,8 @@ describe('object store registry', () => {
     ['s3://bucket/prefix', 's3'],
     ['S3://bucket', 's3'],
     ['memory://', 'memory'],
+    ['http://127.0.0.1:5000', 'http'],
+    ['https://slipway.example.com/prefix', 'https'],
     ['gs://bucket', 'gs'],
   ])('reads the scheme of %s as %s', (uri, scheme) => {
     expect(objectStoreScheme(uri)).toBe(scheme);
@@ -40,7 +42,8 @@ describe('object store registry', () => {
     const rejected = openObjectStore('gs://bucket/prefix');
     await expect(rejected).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
-      message: "Unknown object store scheme 'gs' in 'gs://bucket/prefix'. Known schemes: file, s3, memory.",
+      message:
+        "Unknown object store scheme 'gs' in 'gs://bucket/prefix'. Known schemes: file, s3, memory, http, https.",
       hint: expect.stringContaining('s3://bucket/prefix'),
     });
   });
@@ -52,6 +55,6 @@ describe('object store registry', () => {
     await expect(openObjectStore('constructor://', adapters)).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
     });
-    expect(Object.keys(OBJECT_STORE_ADAPTERS)).toEqual(['file', 's3', 'memory']);
+    expect(Object.keys(OBJECT_STORE_ADAPTERS)).toEqual(['file', 's3', 'memory', 'http', 'https']);
   });
 });

@@ -8,6 +8,8 @@ export const OBJECT_STORE_ADAPTERS = {
   file: () => import('./fs-object-store.js').then((module) => module.createFsObjectStore),
   s3: () => import('./s3-object-store.js').then((module) => module.createS3ObjectStore),
   memory: () => import('./memory-object-store.js').then((module) => module.createMemoryObjectStore),
+  http: () => import('./http-object-store.js').then((module) => module.createHttpObjectStore),
+  https: () => import('./http-object-store.js').then((module) => module.createHttpObjectStore),
 } as const satisfies ObjectStoreAdapters;
 
 export type ObjectStoreScheme = keyof typeof OBJECT_STORE_ADAPTERS;
@@ -16,6 +18,8 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   file: '/srv/slipway-objects, ./relative/folder or file:///srv/slipway-objects',
   s3: 's3://bucket/prefix (options: ?endpoint=http://127.0.0.1:9000&region=us-east-1&force_path_style=true)',
   memory: 'memory:// or memory://name (in-process, for tests)',
+  http: "http://127.0.0.1:5000 (a Slipway server's object API; https:// too)",
+  https: 'https://slipway.example.com/prefix (a Slipway server behind TLS)',
 };
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
