@@ -3,7 +3,7 @@ import { SlipwayError } from '../domain/errors.js';
 
 export const tooLarge = (what: string, maxBytes: number): SlipwayError =>
   new SlipwayError('PAYLOAD_TOO_LARGE', `${what} is larger than the limit of ${maxBytes} bytes.`, {
-    hint: 'Raise the server’s artifact upload limit (artifactMaxUploadBytes), or split the file.',
+    hint: 'Raise the server’s artifact upload limit (server.artifactMaxBytes, SLIPWAY_ARTIFACT_MAX_BYTES), or split the file.',
   });
 
 class ByteLimit extends Transform {

@@ -62,6 +62,12 @@ const serverSectionSchema = z.strictObject({
     .min(1, { error: 'must be at least 1 byte' })
     .max(MAX_OBJECT_BYTES, { error: `must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
     .optional(),
+  artifactMaxBytes: z
+    .number({ error: 'must be a number of bytes' })
+    .int({ error: 'must be an integer number of bytes' })
+    .min(1, { error: 'must be at least 1 byte' })
+    .max(MAX_OBJECT_BYTES, { error: `must be at most ${MAX_OBJECT_BYTES} bytes (5 TiB)` })
+    .optional(),
   objectDelete: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
@@ -137,6 +143,8 @@ export interface ServerConfig {
   readonly bodyLimitBytes: number;
   /** The largest object `PUT /api/v1/objects/{digest}` accepts. */
   readonly objectMaxBytes: number;
+  /** The largest artifact upload (PUT …/mlflow-artifacts/artifacts/<path>), in bytes. */
+  readonly artifactMaxBytes: number;
   /** Whether clients may delete objects through the object API (`slipway gc --cloud`). */
   readonly objectDelete: boolean;
 }

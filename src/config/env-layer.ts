@@ -19,6 +19,7 @@ export const ENV_VARIABLES: Readonly<
   SLIPWAY_INSECURE: { path: ['server', 'insecure'], kind: 'boolean' },
   SLIPWAY_BODY_LIMIT_BYTES: { path: ['server', 'bodyLimitBytes'], kind: 'number' },
   SLIPWAY_OBJECT_MAX_BYTES: { path: ['server', 'objectMaxBytes'], kind: 'number' },
+  SLIPWAY_ARTIFACT_MAX_BYTES: { path: ['server', 'artifactMaxBytes'], kind: 'number' },
   SLIPWAY_OBJECT_DELETE: { path: ['server', 'objectDelete'], kind: 'boolean' },
   SLIPWAY_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
 };

@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
       insecure: false,
       bodyLimitBytes: 10 * 1024 * 1024,
       objectMaxBytes: 64 * 1024 ** 3,
+      artifactMaxBytes: 5 * 1024 ** 3,
       objectDelete: false,
     });
     expect(config.log.level).toBe('info');
@@ -165,6 +166,7 @@ describe('environment variables', () => {
       insecure: true,
       bodyLimitBytes: 2048,
       objectMaxBytes: 64 * 1024 ** 3,
+      artifactMaxBytes: 5 * 1024 ** 3,
       objectDelete: false,
     });
     expect(config.log.level).toBe('warn');

@@ -8,6 +8,7 @@ export const DEFAULT_PORT = 5000;
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 /** 64 GiB: the default limit of one object upload to `PUT /api/v1/objects/{digest}`. */
 export const DEFAULT_OBJECT_MAX_BYTES = 64 * 1024 ** 3;
+export const DEFAULT_ARTIFACT_MAX_BYTES = 5 * 1024 ** 3;
 export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -91,6 +92,7 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
       insecure: merged.server?.insecure ?? false,
       bodyLimitBytes: merged.server?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       objectMaxBytes: merged.server?.objectMaxBytes ?? DEFAULT_OBJECT_MAX_BYTES,
+      artifactMaxBytes: merged.server?.artifactMaxBytes ?? DEFAULT_ARTIFACT_MAX_BYTES,
       objectDelete: merged.server?.objectDelete ?? false,
     },
     core: { remote: merged.core?.remote },

@@ -22,8 +22,6 @@ export interface AppDeps {
   /** A pino logger; without one the app logs nothing. */
   readonly logger?: FastifyBaseLogger;
   readonly auth?: ServerAuth;
-  /** The largest artifact upload accepted (PUT …/mlflow-artifacts/artifacts/<path>), in bytes; default 5 GiB. */
-  readonly artifactMaxUploadBytes?: number;
 }
 
 declare module 'fastify' {

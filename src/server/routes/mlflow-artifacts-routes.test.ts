@@ -27,7 +27,7 @@ forEachDialect('mlflow-artifacts routes', ({ open }) => {
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close();
   });
-  const make = async (options?: { artifactMaxUploadBytes?: number }) => {
+  const make = async (options?: { artifactMaxBytes?: number }) => {
     const made = await makeArtifactApp(await open(), options);
     apps.push(made);
     return made;
@@ -178,7 +178,7 @@ forEachDialect('mlflow-artifacts routes', ({ open }) => {
     });
 
     it('refuses an oversized body, announced or streamed, and stores nothing', async () => {
-      const t = await make({ artifactMaxUploadBytes: 1024 * 1024 });
+      const t = await make({ artifactMaxBytes: 1024 * 1024 });
       const announced = await put(t, `${BASE}/${runPath('big.bin')}`, randomBytes(2 * 1024 * 1024));
       expect(expectError(announced, 413, 'PAYLOAD_TOO_LARGE').message).toMatch(
         /larger than the limit of 1048576 bytes/,

@@ -15,9 +15,7 @@ import { rawWildcardPath } from './raw-wildcard-path.js';
 /** MLflow's artifact proxy is served under both API prefixes, like every MLflow route. */
 export const MLFLOW_ARTIFACTS_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
 
-export const DEFAULT_ARTIFACT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024 * 1024;
-
-type Deps = Pick<AppDeps, 'metadata' | 'objects' | 'artifactMaxUploadBytes'>;
+type Deps = Pick<AppDeps, 'config' | 'metadata' | 'objects'>;
 
 const listQuery = z.object({ path: z.string({ error: 'expected one string' }).optional() });
 
@@ -36,7 +34,7 @@ function declaredLength(request: FastifyRequest): { declaredBytes?: number } {
 async function upload(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
   try {
     const path = pathOf(request);
-    const maxBytes = deps.artifactMaxUploadBytes ?? DEFAULT_ARTIFACT_MAX_UPLOAD_BYTES;
+    const maxBytes = deps.config.server.artifactMaxBytes;
     await putArtifact(deps, { path, body: request.body as Readable, maxBytes, ...declaredLength(request) });
     return {};
   } catch (error) {
@@ -72,7 +70,7 @@ async function list(deps: Deps, request: FastifyRequest) {
  * the byte limit applies while it streams.
  */
 export function registerMlflowArtifactsRoutes(app: FastifyInstance, deps: Deps): void {
-  const maxBytes = deps.artifactMaxUploadBytes ?? DEFAULT_ARTIFACT_MAX_UPLOAD_BYTES;
+  const maxBytes = deps.config.server.artifactMaxBytes;
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));

@@ -32,7 +32,7 @@ export interface ArtifactTestApp {
 
 export async function makeArtifactApp(
   metadata: MetadataStore,
-  options: { readonly artifactMaxUploadBytes?: number } = {},
+  options: { readonly artifactMaxBytes?: number } = {},
 ): Promise<ArtifactTestApp> {
   const root = await mkdtemp(join(tmpdir(), 'slipway-artifacts-'));
   const storeDir = join(root, 'store');
@@ -41,8 +41,10 @@ export async function makeArtifactApp(
   await mkdir(outsideDir);
   await writeFile(join(outsideDir, 'secret.txt'), canary);
   const objects = await openObjectStore(storeDir);
-  const config = await loadConfig({ flags: {}, env: {}, cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home' });
-  const app = buildApp({ config, metadata, objects, version: '0.0.0-test', ...options });
+  const flags =
+    options.artifactMaxBytes === undefined ? {} : { server: { artifactMaxBytes: options.artifactMaxBytes } };
+  const config = await loadConfig({ flags, env: {}, cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home' });
+  const app = buildApp({ config, metadata, objects, version: '0.0.0-test' });
   const close = async () => {
     await app.close();
     await objects.close();
