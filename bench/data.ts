@@ -12,6 +12,7 @@ import { addToWorkspace } from '../src/data/add.js';
 import { initWorkspace } from '../src/data/init.js';
 import { workspaceStatus } from '../src/data/status.js';
 import { openWorkspace, type Workspace } from '../src/data/workspace/workspace.js';
+import { median, seconds } from './measure.js';
 
 const MIB = 1024 * 1024;
 const DOCS = new URL('../docs/benchmarks.md', import.meta.url);
@@ -31,18 +32,6 @@ const SIZE_MIB = Number(args['size-mib']);
 const FILES = Number(args.files);
 const DIRS = Number(args.dirs);
 const REPS = Number(args.reps);
-
-const seconds = async (work: () => Promise<unknown>): Promise<number> => {
-  const start = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const git = (cwd: string, ...argv: string[]) => run('git', argv, { cwd, maxBuffer: 256 * MIB });
 /** Flushes dirty pages left by the previous step, so it does not slow down the next measurement. */

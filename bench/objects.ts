@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Digest } from '../src/domain/digest.js';
 import { createFsObjectStore } from '../src/storage/objects/fs-object-store.js';
 import type { ObjectStore } from '../src/storage/objects/types.js';
+import { median, seconds } from './measure.js';
 
 const MIB = 1024 * 1024;
 const TARGET_RATIO = 0.7;
@@ -22,18 +23,6 @@ interface Figures {
   readonly put: number;
   readonly get: number;
 }
-
-const seconds = async (work: () => Promise<unknown>): Promise<number> => {
-  const start = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const fsync = async (path: string): Promise<void> => {
   const handle = await open(path, 'r+');

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/metadata/schema.js';
 
-const TABLES = [
+/** Every table the tracking use cases write. */
+export const TRACKING_TABLES = [
   'experiments',
   'experiment_tags',
   'runs',
@@ -20,7 +21,7 @@ const TABLES = [
  */
 export async function trackingSnapshot(db: Kysely<Database>): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
-  for (const table of TABLES) {
+  for (const table of TRACKING_TABLES) {
     const rows = await db.selectFrom(table).selectAll().execute();
     snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
   }

@@ -4,6 +4,7 @@ import { createRun } from '../../create-run.js';
 import { deleteRun } from '../../delete-run.js';
 import { logBatch } from '../../log-batch.js';
 import { logInputs } from '../../log-inputs.js';
+import { TRACKING_TABLES } from '../../testing/tracking-snapshot.js';
 import type { DatasetInput, RunStatus } from '../../types.js';
 import { updateRun } from '../../update-run.js';
 
@@ -59,20 +60,8 @@ export async function seedExperiment(deps: Deps, name: string): Promise<string> 
 
 /** Row counts of every tracking table: compare before and after to show nothing changed. */
 export async function tableCounts(deps: Deps): Promise<Record<string, number>> {
-  const tables = [
-    'experiments',
-    'experiment_tags',
-    'runs',
-    'run_tags',
-    'params',
-    'metrics',
-    'latest_metrics',
-    'datasets',
-    'inputs',
-    'input_tags',
-  ] as const;
   const counts: Record<string, number> = {};
-  for (const table of tables) {
+  for (const table of TRACKING_TABLES) {
     const row = await deps.metadata.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as('n'))
