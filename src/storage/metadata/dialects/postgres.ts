@@ -4,6 +4,7 @@ import { SlipwayError } from '../../../domain/errors.js';
 import type { MigrationDialect, OpenSqlDialect } from '../sql-dialect.js';
 import { withErrorTranslation } from '../translate-driver-errors.js';
 import { postgresErrorTranslator } from './postgres-errors.js';
+import { withCurrentSchemaIntrospector } from './postgres-introspector.js';
 import { type PostgresTarget, parsePostgresUri } from './postgres-uri.js';
 
 const INT8_OID = 20;
@@ -26,7 +27,7 @@ export const openDialect: OpenSqlDialect = async (uri) => {
   return {
     name: 'postgres',
     uri: target.redacted,
-    kysely: withErrorTranslation(dialect, postgresErrorTranslator(target)),
+    kysely: withErrorTranslation(withCurrentSchemaIntrospector(dialect), postgresErrorTranslator(target)),
     migration,
     resolveSchema: (db) => resolveSchema(db, target),
   };
