@@ -4,6 +4,7 @@ import { acquireWorkspaceLock } from '../data/workspace/workspace-lock.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
 import { assessStage, type StageAssessment } from './assess-stage.js';
 import { buildDag, selectStages } from './build-dag.js';
+import { recoverExperiment } from './exp-journal.js';
 import { type LockEntry, type LockFile, readLock, writeLock } from './lock-file.js';
 import { clearOutputs, outputsInCache, restoreOutputs, type StoredOutputs, storeOutputs } from './outputs.js';
 import { loadPipeline } from './parse-pipeline.js';
@@ -53,6 +54,7 @@ export interface ReproResult {
 export async function reproPipeline(ws: Workspace, input: ReproInput): Promise<ReproResult> {
   const lock = await acquireWorkspaceLock(ws.dotDir, `slipway repro ${(input.targets ?? []).join(' ')}`.trim());
   try {
+    await recoverExperiment(ws);
     return await reproLocked(ws, input);
   } finally {
     await lock.release();

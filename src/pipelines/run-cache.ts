@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Workspace } from '../data/workspace/workspace.js';
 import { type Digest, digestHex } from '../domain/digest.js';
 import { atomicWriteFile } from '../lib/atomic-write-file.js';
+import { localDir } from './local-dir.js';
 import type { FileRecord } from './lock-file.js';
 import type { StoredOutputs } from './outputs.js';
 import { canonicalJson, sha256Of } from './path-digest.js';
@@ -50,14 +51,14 @@ const entrySchema = z.object({
   plots: z.array(record),
 });
 
-const entryFile = (ws: Workspace, key: Digest) => {
+const entryPath = (key: Digest) => {
   const hex = digestHex(key);
-  return join(ws.dotDir, RUN_CACHE_DIR, hex.slice(0, 2), `${hex.slice(2)}.json`);
+  return [hex.slice(0, 2), `${hex.slice(2)}.json`] as const;
 };
 
 /** The outputs recorded under `key`; undefined when there are none (or the entry is unreadable). */
 export async function lookupRunCache(ws: Workspace, key: Digest): Promise<StoredOutputs | undefined> {
-  const text = await readFile(entryFile(ws, key), 'utf8').catch(() => undefined);
+  const text = await readFile(join(ws.dotDir, RUN_CACHE_DIR, ...entryPath(key)), 'utf8').catch(() => undefined);
   if (text === undefined || text.length > MAX_ENTRY_BYTES) return undefined;
   try {
     const parsed = entrySchema.safeParse(JSON.parse(text));
@@ -69,7 +70,7 @@ export async function lookupRunCache(ws: Workspace, key: Digest): Promise<Stored
 
 /** Records a run's outputs under its key (atomically: a killed write leaves no half entry). */
 export async function saveRunCache(ws: Workspace, key: Digest, stage: string, outputs: StoredOutputs): Promise<void> {
-  const file = entryFile(ws, key);
+  const file = join(await localDir(ws, RUN_CACHE_DIR), ...entryPath(key));
   await mkdir(dirname(file), { recursive: true });
   const entry = { schema: 1, stage, outs: outputs.outs, metrics: outputs.metrics, plots: outputs.plots };
   await atomicWriteFile(file, `${JSON.stringify(entry, null, 2)}\n`);
