@@ -50,7 +50,9 @@ async function currentDeps(
 ): Promise<FileRecord[]> {
   const deps: FileRecord[] = [];
   for (const path of stage.deps) {
-    const writer = [...(pending ?? [])].find(([out]) => path === out || path.startsWith(`${out}/`) || out.startsWith(`${path}/`));
+    const writer = [...(pending ?? [])].find(
+      ([out]) => path === out || path.startsWith(`${out}/`) || out.startsWith(`${path}/`),
+    );
     if (writer !== undefined) {
       reasons.push(`stage ${writer[1]} will write ${writer[0]}`);
       continue;

@@ -17,13 +17,17 @@ export function check<T extends z.ZodType>(
 ): z.infer<T> | undefined {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    const custom = issue.message.includes(' — ');
-    const [what = issue.message, action = todo] = issue.message.split(' — ');
-    const path = [...base, ...(issue.path as (string | number)[])];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) report([...path, key], `${key}: ${custom ? what : 'unknown key'}`, action, true);
-    } else report(path, custom || path.length === 0 ? what : `${path.join('.')}: ${what}`, action);
-  }
+  for (const issue of parsed.error.issues) reportIssue(issue, base, report, todo);
   return undefined;
+}
+
+function reportIssue(issue: z.core.$ZodIssue, base: Path, report: Report, todo: string): void {
+  const custom = issue.message.includes(' — ');
+  const [what = issue.message, action = todo] = issue.message.split(' — ');
+  const path = [...base, ...(issue.path as (string | number)[])];
+  if (issue.code === 'unrecognized_keys') {
+    for (const key of issue.keys) report([...path, key], `${key}: ${custom ? what : 'unknown key'}`, action, true);
+    return;
+  }
+  report(path, custom || path.length === 0 ? what : `${path.join('.')}: ${what}`, action);
 }

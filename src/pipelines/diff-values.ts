@@ -91,17 +91,17 @@ function pickKeys(doc: unknown, keys: readonly string[]): Record<string, unknown
 }
 
 function compare(a: Values, b: Values, all: boolean): ValueChange[] {
+  const files = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return files.flatMap((file) => compareFile(file, a.get(file) ?? {}, b.get(file) ?? {}, all));
+}
+
+function compareFile(file: string, old: Record<string, unknown>, now: Record<string, unknown>, all: boolean) {
   const changes: ValueChange[] = [];
-  for (const file of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const old = a.get(file) ?? {};
-    const now = b.get(file) ?? {};
-    for (const key of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
-      const same = canonicalJson(old[key]) === canonicalJson(now[key]);
-      if (same && !all) continue;
-      const [x, y] = [old[key], now[key]];
-      const change = typeof x === 'number' && typeof y === 'number' ? y - x : undefined;
-      changes.push({ file, key, old: x, new: y, ...(change === undefined ? {} : { change }) });
-    }
+  for (const key of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
+    const [x, y] = [old[key], now[key]];
+    if (!all && canonicalJson(x) === canonicalJson(y)) continue;
+    const change = typeof x === 'number' && typeof y === 'number' ? y - x : undefined;
+    changes.push({ file, key, old: x, new: y, ...(change === undefined ? {} : { change }) });
   }
   return changes;
 }

@@ -25,10 +25,14 @@ export async function journalExperiment(ws: Workspace, paramsFiles: readonly str
   const files: Record<string, string | null> = {};
   for (const path of paths) {
     const bytes = await readFile(join(ws.root, ...path.split('/'))).catch(() => undefined);
-    if (bytes !== undefined && bytes.length > MAX_YAML_BYTES) throw invalidParameter(`${path} is too large to override.`);
+    if (bytes !== undefined && bytes.length > MAX_YAML_BYTES)
+      throw invalidParameter(`${path} is too large to override.`);
     files[path] = bytes === undefined ? null : bytes.toString('base64');
   }
-  await atomicWriteFile(join(await localDir(ws, 'exp'), JOURNAL_NAME), JSON.stringify({ schema: 1, files } satisfies Journal));
+  await atomicWriteFile(
+    join(await localDir(ws, 'exp'), JOURNAL_NAME),
+    JSON.stringify({ schema: 1, files } satisfies Journal),
+  );
 }
 
 /**
@@ -53,4 +57,3 @@ async function writeBack(root: string, path: string, content: string | null): Pr
     await atomicWriteFile(abs, Buffer.from(content, 'base64'));
   }
 }
-

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../data/testing/temp-workspace.js';
 import { diffMetrics, diffParams } from './diff-values.js';
 import { expRun } from './exp-run.js';
-import { readLock } from './lock-file.js';
 import { createPipelineWorkspace, type PipelineWorkspace } from './testing/pipeline-workspace.js';
 
 let p: PipelineWorkspace;

@@ -57,9 +57,18 @@ async function applyAll(root: string, overrides: readonly ParamOverride[]): Prom
     const abs = join(root, ...file.split('/'));
     const text = await readFile(abs, 'utf8').catch(() => undefined);
     if (text === undefined) {
-      throw invalidParameter(`The params file ${file} does not exist.`, { hint: 'Name an existing params file: -S file.yaml:key=value.' });
+      throw invalidParameter(`The params file ${file} does not exist.`, {
+        hint: 'Name an existing params file: -S file.yaml:key=value.',
+      });
     }
-    await atomicWriteFile(abs, applyOverrides(text, file, overrides.filter((o) => o.file === file)));
+    await atomicWriteFile(
+      abs,
+      applyOverrides(
+        text,
+        file,
+        overrides.filter((o) => o.file === file),
+      ),
+    );
   }
 }
 

@@ -33,7 +33,8 @@ export function matrixInstances(matrix: Record<string, readonly unknown[]>): Tem
 }
 
 const nameOf = (value: unknown): string | undefined => {
-  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  const text =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
   return NAME_WORD.test(text) ? text : undefined;
 };
 
@@ -67,7 +68,7 @@ export function substitute(text: string, context: SubstituteContext): string {
       return whole;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      context.problem(`${whole} is not a single value`, 'name a string, number or boolean, e.g. ${item.<field>}');
+      context.problem(`${whole} is not a single value`, `name a string, number or boolean, e.g. \${item.<field>}`);
       return whole;
     }
     const replaced = String(value);

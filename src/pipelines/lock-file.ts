@@ -75,7 +75,8 @@ export function parseLock(text: string, label = LOCK_FILE): LockFile {
   const { source, problems } = parseYamlSource(text, label);
   const report = (path: Path, what: string, todo: string, key?: boolean) =>
     problems.push({ at: source.at(path, { key }), what, todo } satisfies Problem);
-  const parsed = problems.length === 0 ? check(lockSchema, source.value, [], report, 'fix or delete the entry') : undefined;
+  const parsed =
+    problems.length === 0 ? check(lockSchema, source.value, [], report, 'fix or delete the entry') : undefined;
   if (parsed === undefined) throw problemsError(label, problems, HINT);
   return { stages: parsed.stages as Record<string, LockEntry> };
 }

@@ -33,7 +33,8 @@ export async function clearOutputs(ws: Workspace, stage: Stage): Promise<void> {
  */
 export async function storeOutputs(ws: Workspace, stage: Stage): Promise<StoredOutputs> {
   const missing = [];
-  for (const path of outputsOf(stage)) if ((await lstat(abs(ws, path)).catch(() => undefined)) === undefined) missing.push(path);
+  for (const path of outputsOf(stage))
+    if ((await lstat(abs(ws, path)).catch(() => undefined)) === undefined) missing.push(path);
   if (missing.length > 0) {
     throw new SlipwayError('INVALID_STATE', `Stage ${stage.name} ran but did not write ${missing.join(', ')}.`, {
       hint: `Make the command write every path listed in its outs, metrics and plots, or remove it from slipway.yaml.`,

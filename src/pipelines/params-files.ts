@@ -39,9 +39,11 @@ export async function readDataFile(root: string, rel: string): Promise<unknown> 
 
 /** Nested mappings as dotted keys; lists and scalars are values. */
 export function flatten(value: unknown, prefix = ''): ParamValues {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix === '' ? {} : { [prefix]: value };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return prefix === '' ? {} : { [prefix]: value };
   const out: ParamValues = {};
-  for (const [key, inner] of Object.entries(value)) Object.assign(out, flatten(inner, prefix === '' ? key : `${prefix}.${key}`));
+  for (const [key, inner] of Object.entries(value))
+    Object.assign(out, flatten(inner, prefix === '' ? key : `${prefix}.${key}`));
   return out;
 }
 

@@ -6,7 +6,10 @@ const problemsOf = (text: string): string[] => {
   try {
     parsePipeline(text);
   } catch (error) {
-    return (error as Error).message.split('\n').slice(1).map((line) => line.trim());
+    return (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
   }
   throw new Error('expected problems');
 };
@@ -37,7 +40,9 @@ stages:
   });
 
   it('reports paths that leave the workspace or reach into .slipway/', () => {
-    expect(problemsOf('schema: 1\nstages:\n  b:\n    cmd: echo\n    deps: [../outside, /abs, .slipway/cache]\n')).toEqual([
+    expect(
+      problemsOf('schema: 1\nstages:\n  b:\n    cmd: echo\n    deps: [../outside, /abs, .slipway/cache]\n'),
+    ).toEqual([
       'slipway.yaml:5:12: path "../outside" leads outside the workspace — write a path inside the workspace, relative to the stage wdir',
       'slipway.yaml:5:24: path "/abs" is absolute — write a path inside the workspace, relative to the stage wdir',
       'slipway.yaml:5:30: path ".slipway/cache" is inside .slipway/ or .git/, which Slipway and git manage — write a path inside the workspace, relative to the stage wdir',
@@ -45,10 +50,12 @@ stages:
   });
 
   it('reports YAML syntax errors at their place', () => {
-    expect(problemsOf('schema: 1\nstages: [\n')[0]).toMatch(/^slipway\.yaml:3:1: invalid YAML: .* — fix the YAML syntax/);
+    expect(problemsOf('schema: 1\nstages: [\n')[0]).toMatch(
+      /^slipway\.yaml:3:1: invalid YAML: .* — fix the YAML syntax/,
+    );
   });
 
-  it('expands foreach over a list and a mapping, with ${item}, ${key} and ${item.field}', () => {
+  it('expands foreach over a list and a mapping, with item, key and item.field references', () => {
     const pipeline = parsePipeline(`schema: 1
 stages:
   fetch:
@@ -86,15 +93,17 @@ stages:
   });
 
   it('never puts a value that is not a plain word into a shell line, and names unknown references', () => {
-    expect(problemsOf(`schema: 1
+    expect(
+      problemsOf(`schema: 1
 stages:
   s:
     foreach: ["a; rm -rf ~"]
     do:
       cmd: echo \${item} \${nope}
-`)).toEqual([
-      'slipway.yaml:6:12: ${item} is "a; rm -rf ~", which cannot go into a shell command line (in s@0) — write cmd as a list (argv, no shell) to pass any value, or use plain values (letters, digits, _-.,:/=@%+)',
-      "slipway.yaml:6:12: ${nope} names nothing (in s@0) — use ${item}, ${key} or ${item.<field>} of this stage's values",
+`),
+    ).toEqual([
+      `slipway.yaml:6:12: \${item} is "a; rm -rf ~", which cannot go into a shell command line (in s@0) — write cmd as a list (argv, no shell) to pass any value, or use plain values (letters, digits, _-.,:/=@%+)`,
+      `slipway.yaml:6:12: \${nope} names nothing (in s@0) — use \${item}, \${key} or \${item.<field>} of this stage's values`,
     ]);
   });
 
@@ -140,10 +149,12 @@ describe('DAG', () => {
   });
 
   it('names a cycle', () => {
-    expect(errorOf(`  a: {cmd: a, deps: [c.txt], outs: [a.txt]}
+    expect(
+      errorOf(`  a: {cmd: a, deps: [c.txt], outs: [a.txt]}
   b: {cmd: b, deps: [a.txt], outs: [b.txt]}
   c: {cmd: c, deps: [b.txt], outs: [c.txt]}
-`)).toContain('slipway.yaml:3:3: the stages form a cycle: a → c → b → a — remove one of these dependencies');
+`),
+    ).toContain('slipway.yaml:3:3: the stages form a cycle: a → c → b → a — remove one of these dependencies');
   });
 
   it('refuses two stages writing one output, and overlapping outputs', () => {
@@ -151,8 +162,12 @@ describe('DAG', () => {
   b: {cmd: b, outs: [model]}
   c: {cmd: c, metrics: [model/m.json]}
 `);
-    expect(message).toContain('slipway.yaml:4:3: stage b writes model, which stage a (line 3) writes — give each output exactly one stage');
-    expect(message).toContain('slipway.yaml:5:3: stage c writes model/m.json, which overlaps model written by stage a (line 3)');
+    expect(message).toContain(
+      'slipway.yaml:4:3: stage b writes model, which stage a (line 3) writes — give each output exactly one stage',
+    );
+    expect(message).toContain(
+      'slipway.yaml:5:3: stage c writes model/m.json, which overlaps model written by stage a (line 3)',
+    );
   });
 
   it('names an unknown stage and lists the others', () => {

@@ -8,14 +8,13 @@ import {
   foreachStageSchema,
   MAX_STAGES,
   matrixStageSchema,
-  PIPELINE_FILE,
   type ParamsEntry,
+  PIPELINE_FILE,
   pipelineFileSchema,
   type StageBody,
 } from './pipeline-schema.js';
 import type { ParamsRef, Pipeline, Stage } from './types.js';
 import { MAX_YAML_BYTES, type Problem, parseYamlSource, problemsError, type YamlSource } from './yaml-source.js';
-
 
 const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 const HINT = 'Fix slipway.yaml as each line says; docs/pipelines.md describes the format.';
@@ -30,7 +29,11 @@ export async function loadPipeline(root: string): Promise<Pipeline> {
     });
   }
   if (info.size > MAX_YAML_BYTES) {
-    throw problemsError(PIPELINE_FILE, [{ at: undefined, what: 'the file is too large', todo: 'keep it under 4 MiB' }], HINT);
+    throw problemsError(
+      PIPELINE_FILE,
+      [{ at: undefined, what: 'the file is too large', todo: 'keep it under 4 MiB' }],
+      HINT,
+    );
   }
   return parsePipeline(await readFile(file, 'utf8'));
 }
@@ -55,7 +58,12 @@ function readPipelineValue(source: YamlSource, report: Report): Pipeline | undef
   const stages: Stage[] = [];
   for (const [name, rawStage] of Object.entries(raw)) {
     if (!STAGE_NAME.test(name)) {
-      report(['stages', name], `stage name ${JSON.stringify(name)} is not allowed`, 'use letters, digits, _ . and -', true);
+      report(
+        ['stages', name],
+        `stage name ${JSON.stringify(name)} is not allowed`,
+        'use letters, digits, _ . and -',
+        true,
+      );
       continue;
     }
     stages.push(...readStage(name, rawStage, source, report));
@@ -74,7 +82,12 @@ function refuseDuplicateNames(stages: readonly Stage[], report: Report): void {
   const seen = new Set<string>();
   for (const stage of stages) {
     if (seen.has(stage.name)) {
-      report(['stages', stage.name.split('@')[0] as string], `two instances are both named ${stage.name}`, 'make the foreach/matrix values distinct', true);
+      report(
+        ['stages', stage.name.split('@')[0] as string],
+        `two instances are both named ${stage.name}`,
+        'make the foreach/matrix values distinct',
+        true,
+      );
     }
     seen.add(stage.name);
   }
@@ -98,7 +111,14 @@ function readStage(name: string, raw: unknown, source: YamlSource, report: Repor
 
 type Instance = TemplateInstance | { suffix: undefined; vars: undefined };
 
-function build(name: string, body: StageBody, instance: Instance, base: Path, at: Stage['at'], report: Report): Stage[] {
+function build(
+  name: string,
+  body: StageBody,
+  instance: Instance,
+  base: Path,
+  at: Stage['at'],
+  report: Report,
+): Stage[] {
   let ok = true;
   const sub = (value: string, path: Path, shell = false) =>
     substitute(value, {
@@ -121,7 +141,9 @@ function build(name: string, body: StageBody, instance: Instance, base: Path, at
     cmd,
     wdir: wdir ?? '',
     deps: paths('deps'),
-    params: (body.params ?? []).flatMap((entry, i) => paramsRef(entry, wdir ?? '', [...base, 'params', i], sub, report)),
+    params: (body.params ?? []).flatMap((entry, i) =>
+      paramsRef(entry, wdir ?? '', [...base, 'params', i], sub, report),
+    ),
     outs: paths('outs'),
     metrics: paths('metrics'),
     plots: paths('plots'),
@@ -162,19 +184,17 @@ function checkKey(key: string, path: Path, report: Report): string {
 function normalize(path: string, wdir: string, at: Path, report: Report, folder = false): string | undefined {
   const joined = posix.normalize(posix.join(wdir, path));
   const rel = joined === '.' || joined === './' ? '' : joined.replace(/\/$/, '');
-  const bad =
-    path.includes('\0') || path.includes('\\')
-      ? 'contains a NUL or a backslash'
-      : posix.isAbsolute(path)
-        ? 'is absolute'
-        : rel === '..' || rel.startsWith('../')
-          ? 'leads outside the workspace'
-          : /^(\.slipway|\.git)(\/|$)/.test(rel)
-            ? 'is inside .slipway/ or .git/, which Slipway and git manage'
-            : rel === '' && !folder
-              ? 'is the workspace root itself'
-              : undefined;
+  const bad = pathProblem(path, rel, folder);
   if (bad === undefined) return rel;
   report(at, `path ${JSON.stringify(path)} ${bad}`, 'write a path inside the workspace, relative to the stage wdir');
+  return undefined;
+}
+
+function pathProblem(path: string, rel: string, folder: boolean): string | undefined {
+  if (path.includes('\0') || path.includes('\\')) return 'contains a NUL or a backslash';
+  if (posix.isAbsolute(path)) return 'is absolute';
+  if (rel === '..' || rel.startsWith('../')) return 'leads outside the workspace';
+  if (/^(\.slipway|\.git)(\/|$)/.test(rel)) return 'is inside .slipway/ or .git/, which Slipway and git manage';
+  if (rel === '' && !folder) return 'is the workspace root itself';
   return undefined;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { fileModeOf, serializeTree, type TreeEntry, treeSize } from '../data/tree/tree.js';
 import { currentFiles } from '../data/workspace/current-files.js';
 import type { Workspace } from '../data/workspace/workspace.js';
 import { confinedPath } from '../data/workspace/workspace-paths.js';
-import { fileModeOf, serializeTree, type TreeEntry, treeSize } from '../data/tree/tree.js';
 import type { Digest } from '../domain/digest.js';
 import { invalidParameter } from '../domain/errors.js';
 import type { FileRecord } from './lock-file.js';

@@ -85,19 +85,24 @@ export const foreachStageSchema = z.strictObject(
       ),
     ),
   },
-  mappingError('unknown key — a foreach stage has only foreach and do (the stage fields go under do)', STAGE_NOT_MAPPING),
+  mappingError(
+    'unknown key — a foreach stage has only foreach and do (the stage fields go under do)',
+    STAGE_NOT_MAPPING,
+  ),
 );
 
 export const matrixStageSchema = z.strictObject(
   {
     ...stageBodyShape,
-    matrix: z.record(
-      z.string(),
-      z.array(z.unknown(), { error: 'each matrix entry must be a list of values — write lr: [0.1, 0.01]' }).min(1, {
-        error: 'each matrix entry needs at least one value — write lr: [0.1, 0.01]',
-      }),
-      { error: 'matrix must be a mapping of name → list of values — write matrix: {lr: [0.1, 0.01]}' },
-    ).optional(),
+    matrix: z
+      .record(
+        z.string(),
+        z.array(z.unknown(), { error: 'each matrix entry must be a list of values — write lr: [0.1, 0.01]' }).min(1, {
+          error: 'each matrix entry needs at least one value — write lr: [0.1, 0.01]',
+        }),
+        { error: 'matrix must be a mapping of name → list of values — write matrix: {lr: [0.1, 0.01]}' },
+      )
+      .optional(),
   },
   mappingError(`unknown key — a stage has ${FIELDS}, and foreach or matrix`, STAGE_NOT_MAPPING),
 );

@@ -20,7 +20,10 @@ const SLOW = `"const fs=require('fs');fs.writeFileSync('started.txt','');const t
 
 /** Runs repro in a child process group and SIGKILLs the whole group as soon as the slow stage has started. */
 function reproAndKill(root: string): Promise<{ signal: NodeJS.Signals | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, CHILD, root], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, CHILD, root], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -76,7 +79,10 @@ stages:
 
   await p.t.write({ 'fast.txt': '' });
   const result = await p.repro();
-  expect(Object.fromEntries(result.stages.map((s) => [s.name, s.status]))).toEqual({ first: 'up-to-date', slow: 'ran' });
+  expect(Object.fromEntries(result.stages.map((s) => [s.name, s.status]))).toEqual({
+    first: 'up-to-date',
+    slow: 'ran',
+  });
   expect(await readFile(join(p.root, 'slow.out'), 'utf8')).toBe('v2');
   expect(Object.fromEntries((await p.repro()).stages.map((s) => [s.name, s.status]))).toEqual({
     first: 'up-to-date',

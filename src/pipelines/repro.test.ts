@@ -26,7 +26,10 @@ stages:
 ${extra}`;
 
 async function setup(extra = ''): Promise<PipelineWorkspace> {
-  p = await createPipelineWorkspace({ 'data/raw.csv': 'a,b\n1,2\n', 'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\n' });
+  p = await createPipelineWorkspace({
+    'data/raw.csv': 'a,b\n1,2\n',
+    'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\n',
+  });
   await writeFile(join(p.root, 'slipway.yaml'), twoStages(p.log, extra.replaceAll('$LOG', JSON.stringify(p.log))));
   return p;
 }
@@ -49,14 +52,26 @@ describe('repro', () => {
   });
 
   it.each([
-    ['its command changed', async () => {
-      const text = await readFile(join(p.root, 'slipway.yaml'), 'utf8');
-      await writeFile(join(p.root, 'slipway.yaml'), text.replace('metrics.json ', 'metrics.json  '));
-    }],
-    ['dependency tools/train.mjs changed', async () => {
-      await writeFile(join(p.root, 'tools/train.mjs'), `${await readFile(join(p.root, 'tools/train.mjs'), 'utf8')}//\n`);
-    }],
-    ['param params.yaml:train.lr changed', () => writeFile(join(p.root, 'params.yaml'), 'train:\n  lr: 0.2\n  epochs: 3\n')],
+    [
+      'its command changed',
+      async () => {
+        const text = await readFile(join(p.root, 'slipway.yaml'), 'utf8');
+        await writeFile(join(p.root, 'slipway.yaml'), text.replace('metrics.json ', 'metrics.json  '));
+      },
+    ],
+    [
+      'dependency tools/train.mjs changed',
+      async () => {
+        await writeFile(
+          join(p.root, 'tools/train.mjs'),
+          `${await readFile(join(p.root, 'tools/train.mjs'), 'utf8')}//\n`,
+        );
+      },
+    ],
+    [
+      'param params.yaml:train.lr changed',
+      () => writeFile(join(p.root, 'params.yaml'), 'train:\n  lr: 0.2\n  epochs: 3\n'),
+    ],
     ['output model is missing', () => rm(join(p.root, 'model'), { recursive: true })],
     ['output metrics.json was modified', () => writeFile(join(p.root, 'metrics.json'), '{"accuracy": 2}')],
   ])('reruns train when %s', async (reason, change) => {
@@ -92,7 +107,12 @@ describe('repro', () => {
     frozen: true
 `);
     expect(statuses(await p.repro())).toMatchObject({ report: 'ran', frozen: 'frozen' });
-    expect(statuses(await p.repro())).toEqual({ prepare: 'up-to-date', train: 'up-to-date', report: 'ran', frozen: 'frozen' });
+    expect(statuses(await p.repro())).toEqual({
+      prepare: 'up-to-date',
+      train: 'up-to-date',
+      report: 'ran',
+      frozen: 'frozen',
+    });
     expect((await p.ran()).filter((name) => name === 'report')).toHaveLength(2);
   });
 
@@ -107,8 +127,13 @@ describe('repro', () => {
     expect(statuses(await p.repro())).toEqual({ prepare: 'up-to-date', train: 'restored' });
     expect(await p.ran()).toEqual(['prepare', 'train', 'train']);
     expect(await readFile(join(p.root, 'model/model.onnx'), 'utf8')).toBe(model);
-    expect(JSON.parse(await readFile(join(p.root, 'metrics.json'), 'utf8'))).toEqual({ accuracy: 0.9, nested: { loss: 0.1 } });
-    expect(await readFile(join(p.root, 'model.slip'), 'utf8')).toContain((await readLock(p.root)).stages.train?.outs[0]?.digest);
+    expect(JSON.parse(await readFile(join(p.root, 'metrics.json'), 'utf8'))).toEqual({
+      accuracy: 0.9,
+      nested: { loss: 0.1 },
+    });
+    expect(await readFile(join(p.root, 'model.slip'), 'utf8')).toContain(
+      (await readLock(p.root)).stages.train?.outs[0]?.digest,
+    );
     expect(statuses(await p.repro())).toEqual({ prepare: 'up-to-date', train: 'up-to-date' });
     expect(statuses(await p.repro({ force: true }))).toEqual({ prepare: 'ran', train: 'ran' });
   });
@@ -167,7 +192,9 @@ describe('repro', () => {
     const waiter = (me: string, other: string) =>
       `[${NODE}, -e, "const fs=require('fs');fs.writeFileSync('${me}.started','');const t=Date.now();while(!fs.existsSync('${other}.started')&&Date.now()-t<20000){}fs.writeFileSync('${me}.out',String(fs.existsSync('${other}.started')))"]`;
     p = await createPipelineWorkspace({});
-    await writeFile(join(p.root, 'slipway.yaml'), `schema: 1
+    await writeFile(
+      join(p.root, 'slipway.yaml'),
+      `schema: 1
 stages:
   a:
     cmd: ${waiter('a', 'b')}
@@ -175,7 +202,8 @@ stages:
   b:
     cmd: ${waiter('b', 'a')}
     outs: [b.out]
-`);
+`,
+    );
     expect(statuses(await p.repro({ jobs: 2 }))).toEqual({ a: 'ran', b: 'ran' });
     expect(await readFile(join(p.root, 'a.out'), 'utf8')).toBe('true');
     expect(await readFile(join(p.root, 'b.out'), 'utf8')).toBe('true');
@@ -188,14 +216,21 @@ stages:
     const run = await p.client.getRun(runId);
     expect(run.info.status).toBe('FINISHED');
     expect(run.data.params).toEqual([{ key: 'train.lr', value: '0.1' }]);
-    expect(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]))).toEqual({ accuracy: 0.9, 'nested.loss': 0.1 });
+    expect(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]))).toEqual({
+      accuracy: 0.9,
+      'nested.loss': 0.1,
+    });
     const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
     expect(tags['slipway.pipeline.stage']).toBe('train');
     expect(tags['slipway.git.dirty']).toBeDefined();
     expect(tags['slipway.command']).toContain('tools/train.mjs');
     expect(tags['slipway.pipeline.model']).toBe('model');
     const lock = await readLock(p.root);
-    const inputs = run.inputs.datasetInputs.map((d) => [d.dataset.name, d.tags[0]?.value, JSON.parse(d.dataset.source).digest]);
+    const inputs = run.inputs.datasetInputs.map((d) => [
+      d.dataset.name,
+      d.tags[0]?.value,
+      JSON.parse(d.dataset.source).digest,
+    ]);
     expect(inputs).toContainEqual(['data/prepared.csv', 'dependency', lock.stages.train?.deps[0]?.digest]);
     expect(inputs).toContainEqual(['model', 'output', lock.stages.train?.outs[0]?.digest]);
     expect(JSON.parse(tags['slipway.pipeline.outputs'] as string)).toHaveLength(2);

@@ -72,5 +72,7 @@ export async function pipelineAt(source: FileSource): Promise<Pipeline> {
 /** A params or metrics file on that side, parsed; undefined when absent. */
 export async function dataFileAt(source: FileSource, path: string): Promise<unknown> {
   const text = await source.read(path);
-  return text === undefined ? undefined : parseDataFile(text, source.label === 'workspace' ? path : `${source.label}:${path}`);
+  return text === undefined
+    ? undefined
+    : parseDataFile(text, source.label === 'workspace' ? path : `${source.label}:${path}`);
 }

@@ -21,7 +21,12 @@ export function runStageCommand(root: string, stage: Stage, output: StageOutput)
   const child =
     typeof stage.cmd === 'string'
       ? spawn(stage.cmd, { cwd, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(stage.cmd[0] as string, stage.cmd.slice(1), { cwd, env, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(stage.cmd[0] as string, stage.cmd.slice(1), {
+          cwd,
+          env,
+          shell: false,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   child.stdout.on('data', (chunk: Buffer) => output.stdout.write(chunk));
   child.stderr.on('data', (chunk: Buffer) => output.stderr.write(chunk));
   return new Promise((resolve, reject) => {
@@ -34,14 +39,23 @@ export function runStageCommand(root: string, stage: Stage, output: StageOutput)
 }
 
 const spawnFailed = (stage: Stage, error: NodeJS.ErrnoException) =>
-  new SlipwayError('INVALID_STATE', `Stage ${stage.name} could not start ${typeof stage.cmd === 'string' ? 'the shell' : JSON.stringify(stage.cmd[0])}: ${error.code ?? error.message}.`, {
-    hint: error.code === 'ENOENT' ? 'Check that the program is installed and on PATH, and that wdir exists.' : 'Check the command.',
-    cause: error,
-  });
+  new SlipwayError(
+    'INVALID_STATE',
+    `Stage ${stage.name} could not start ${typeof stage.cmd === 'string' ? 'the shell' : JSON.stringify(stage.cmd[0])}: ${error.code ?? error.message}.`,
+    {
+      hint:
+        error.code === 'ENOENT'
+          ? 'Check that the program is installed and on PATH, and that wdir exists.'
+          : 'Check the command.',
+      cause: error,
+    },
+  );
 
 const commandFailed = (stage: Stage, code: number | null, signal: NodeJS.Signals | null) =>
   new SlipwayError(
     'INVALID_STATE',
     `Stage ${stage.name} failed: its command ${signal === null ? `exited with status ${code}` : `was killed by ${signal}`}.`,
-    { hint: `Fix the command (its output is above), then run \`slipway repro\` again; ${stage.name} stays stale in slipway.lock.` },
+    {
+      hint: `Fix the command (its output is above), then run \`slipway repro\` again; ${stage.name} stays stale in slipway.lock.`,
+    },
   );

@@ -11,30 +11,33 @@ export function scheduleStages<T>(
 ): Promise<Map<string, T>> {
   const selected = new Set(nodes);
   const done = new Map<string, T>();
-  const started = new Set<string>();
+  const waiting = [...nodes];
   let running = 0;
   let failure: { error: unknown } | undefined;
+  const ready = (name: string) => (upstream.get(name) ?? []).every((u) => !selected.has(u) || done.has(u));
   return new Promise((resolve, reject) => {
-    const ready = (name: string) => (upstream.get(name) ?? []).every((u) => !selected.has(u) || done.has(u));
-    const pump = (): void => {
-      for (const name of nodes) {
-        if (failure !== undefined || running >= jobs) break;
-        if (started.has(name) || !ready(name)) continue;
-        started.add(name);
-        running += 1;
-        run(name).then(
-          (result) => finish(() => done.set(name, result)),
-          (error: unknown) => finish(() => (failure ??= { error })),
-        );
-      }
-      if (running > 0) return;
-      if (failure !== undefined) reject(failure.error);
-      else resolve(done);
+    const start = (name: string) => {
+      waiting.splice(waiting.indexOf(name), 1);
+      running += 1;
+      run(name).then(
+        (result) => settle(() => done.set(name, result)),
+        (error: unknown) => settle(() => (failure ??= { error })),
+      );
     };
-    const finish = (record: () => void) => {
+    const settle = (record: () => void) => {
       running -= 1;
       record();
       pump();
+    };
+    const pump = (): void => {
+      while (failure === undefined && running < jobs) {
+        const next = waiting.find(ready);
+        if (next === undefined) break;
+        start(next);
+      }
+      if (running > 0) return;
+      if (failure === undefined) resolve(done);
+      else reject(failure.error);
     };
     pump();
   });

@@ -2,15 +2,15 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isSlipwayError } from '../domain/errors.js';
-import { captureLineage } from '../tracking/lineage.js';
 import { TRACKING_LIMITS } from '../tracking/limits.js';
+import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
 import type { DatasetInput, Metric, Tag } from '../tracking/types.js';
 import type { StageAssessment } from './assess-stage.js';
 import type { FileRecord } from './lock-file.js';
 import type { StoredOutputs } from './outputs.js';
-import { DEFAULT_PARAMS_FILE } from './pipeline-schema.js';
 import { flatten, readDataFile } from './params-files.js';
+import { DEFAULT_PARAMS_FILE } from './pipeline-schema.js';
 import type { Stage } from './types.js';
 
 /** Records each stage that runs as a tracked run. */
@@ -122,8 +122,15 @@ async function finishRun(options: StageTrackerOptions, runId: string, outputs: S
     await client.logBatch({ runId, metrics: metrics.slice(i, i + TRACKING_LIMITS.maxMetricsPerBatch) });
   }
   await logDatasets(client, runId, outputs.outs, 'output');
-  const summary = [...outputs.outs, ...outputs.metrics, ...outputs.plots].map((r) => ({ path: r.path, digest: r.digest }));
-  await client.setTag({ runId, key: 'slipway.pipeline.outputs', value: cut(JSON.stringify(summary), TRACKING_LIMITS.maxTagValueLength) });
+  const summary = [...outputs.outs, ...outputs.metrics, ...outputs.plots].map((r) => ({
+    path: r.path,
+    digest: r.digest,
+  }));
+  await client.setTag({
+    runId,
+    key: 'slipway.pipeline.outputs',
+    value: cut(JSON.stringify(summary), TRACKING_LIMITS.maxTagValueLength),
+  });
   const model = await firstModelFolder(root, outputs.outs);
   if (model !== undefined) {
     await uploadFolder(client, runId, join(root, ...model.split('/')), 'model');

@@ -28,7 +28,12 @@ export const expCommand: CommandModule = {
       .command('run')
       .description('run the pipeline with -S overrides as tracked runs; committed params stay untouched')
       .argument('[stages...]', 'stages to run, with the stages they depend on (default: all)')
-      .requiredOption('-S, --set-param <key=value>', 'override a param: train.lr=0.1 or file.yaml:key=value', collect, [])
+      .requiredOption(
+        '-S, --set-param <key=value>',
+        'override a param: train.lr=0.1 or file.yaml:key=value',
+        collect,
+        [],
+      )
       .option('-j, --jobs <n>', 'run up to n independent stages at once (default 1)', parsePositiveInt)
       .option('-f, --force', 'run the stages even when the run cache has their outputs')
       .option('--no-track', 'do not record the stages as tracked runs');

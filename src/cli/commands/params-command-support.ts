@@ -30,7 +30,10 @@ export function addDiffCommand(
       if (config.workspaceRoot === undefined) throw notAWorkspace();
       const result = await diff({ root: config.workspaceRoot, revA, revB, all: options.all });
       const rows = result.changes.map((c) => [`${c.file}:${c.key}`, show(c.old), show(c.new), show(c.change)]);
-      const lines = rows.length === 0 ? [`No ${what} changed between ${result.a} and ${result.b}.`] : table(['KEY', result.a, result.b, 'CHANGE'], rows);
+      const lines =
+        rows.length === 0
+          ? [`No ${what} changed between ${result.a} and ${result.b}.`]
+          : table(['KEY', result.a, result.b, 'CHANGE'], rows);
       printResult(context, result, lines);
     });
 }

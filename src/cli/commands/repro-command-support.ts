@@ -4,7 +4,7 @@ import type { ReproInput, StageEvent, StageOutcome } from '../../pipelines/repro
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { CliContext } from '../cli-context.js';
 import { withWorkspace } from './data-command-support.js';
-import { table, type TrackingOptions, withTracking } from './tracking-command-support.js';
+import { type TrackingOptions, table, withTracking } from './tracking-command-support.js';
 
 /** The options `repro` and `exp run` share. */
 export interface RunStagesOptions extends TrackingOptions {

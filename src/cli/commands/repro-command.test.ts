@@ -35,7 +35,15 @@ async function slipway(...args: string[]) {
   stderr.on('data', (chunk: Buffer) => {
     out.stderr += chunk.toString();
   });
-  const code = await runCli(args, { commands: COMMANDS, stdout, stderr, env: {}, cwd: p.root, homeDir: join(p.root, '.home'), version: '0' });
+  const code = await runCli(args, {
+    commands: COMMANDS,
+    stdout,
+    stderr,
+    env: {},
+    cwd: p.root,
+    homeDir: join(p.root, '.home'),
+    version: '0',
+  });
   return { code, ...out };
 }
 
@@ -61,7 +69,10 @@ describe('pipeline commands', () => {
     const tracking = ['--tracking-uri', p.trackingUri];
 
     expect(JSON.parse((await slipway('dag', '--json')).stdout)).toEqual({
-      stages: [{ name: 'prepare', after: [] }, { name: 'train', after: ['prepare'] }],
+      stages: [
+        { name: 'prepare', after: [] },
+        { name: 'train', after: ['prepare'] },
+      ],
       edges: [{ from: 'prepare', to: 'train', path: 'prepared.csv' }],
     });
     expect((await slipway('dag')).stdout).toBe('prepare\ntrain  ← prepare\n');
@@ -102,10 +113,16 @@ describe('pipeline commands', () => {
     const invalid = await slipway('repro', '--no-track');
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('slipway.yaml:5:5: outz: unknown key — a stage has cmd, wdir, deps');
-    await writeFile(join(p.root, 'slipway.yaml'), `schema: 1\nstages:\n  a:\n    cmd: [${NODE}, -e, "process.exit(1)"]\n`);
+    await writeFile(
+      join(p.root, 'slipway.yaml'),
+      `schema: 1\nstages:\n  a:\n    cmd: [${NODE}, -e, "process.exit(1)"]\n`,
+    );
     const failed = await slipway('repro', '--json', '--tracking-uri', p.trackingUri);
     expect(failed.code).toBe(8);
-    expect(JSON.parse(failed.stderr)).toMatchObject({ error_code: 'INVALID_STATE', message: 'Stage a failed: its command exited with status 1.' });
+    expect(JSON.parse(failed.stderr)).toMatchObject({
+      error_code: 'INVALID_STATE',
+      message: 'Stage a failed: its command exited with status 1.',
+    });
     expect((await p.runs()).map((r) => r.info.status)).toEqual(['FAILED']);
     expect((await slipway('exp', 'run')).code).toBe(2);
   });
