@@ -207,6 +207,10 @@ stages:
     expect(statuses(await p.repro({ jobs: 2 }))).toEqual({ a: 'ran', b: 'ran' });
     expect(await readFile(join(p.root, 'a.out'), 'utf8')).toBe('true');
     expect(await readFile(join(p.root, 'b.out'), 'utf8')).toBe('true');
+    // both outs were stored (one at a time), so the shared .gitignore names both
+    expect((await readFile(join(p.root, '.gitignore'), 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining(['/a.out', '/b.out']),
+    );
   }, 60_000);
 
   it('tracks each stage that runs: params, metrics, lineage, dependency digests, outputs and the model', async () => {

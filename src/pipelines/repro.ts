@@ -68,6 +68,18 @@ interface Context {
   readonly tracker: StageTracker | undefined;
   /** Dry run: outputs of the stages that would run → their stage. */
   readonly pending: Map<string, string>;
+  /** Runs storing and restoring one at a time: parallel stages may share a `.gitignore`. */
+  readonly serial: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** A function that runs the functions given to it one after the other. */
+function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const next = last.then(fn, fn);
+    last = next.catch(() => {});
+    return next;
+  };
 }
 
 /**
@@ -85,6 +97,7 @@ export async function reproLocked(ws: Workspace, input: ReproInput): Promise<Rep
     lock: new LockWriter(ws.root, await readLock(ws.root), pipeline),
     tracker: trackerFor(ws, pipeline, input),
     pending: new Map(),
+    serial: serializer(),
   };
   const byName = new Map(stages.map((stage) => [stage.name, stage]));
   const jobs = input.dry === true ? 1 : Math.max(1, input.jobs ?? 1);
@@ -129,7 +142,7 @@ function report(context: Context, outcome: StageOutcome): StageOutcome {
 async function restoreFromRunCache(context: Context, stage: Stage, assessment: StageAssessment): Promise<boolean> {
   const cached = await lookupRunCache(context.ws, assessment.key);
   if (cached === undefined || !(await outputsInCache(context.ws, cached))) return false;
-  await restoreOutputs(context.ws, cached);
+  await context.serial(() => restoreOutputs(context.ws, cached));
   await context.lock.set(stage.name, entryOf(stage, assessment, cached));
   return true;
 }
@@ -142,7 +155,7 @@ async function runAndRecord(context: Context, stage: Stage, assessment: StageAss
   try {
     await clearOutputs(ws, stage);
     await runStageCommand(ws.root, stage, context.input.output);
-    outputs = await storeOutputs(ws, stage);
+    outputs = await context.serial(() => storeOutputs(ws, stage));
     await saveRunCache(ws, assessment.key, stage.name, outputs);
     await context.lock.set(stage.name, entryOf(stage, assessment, outputs));
   } catch (error) {
