@@ -65,6 +65,26 @@ const COMMANDS: CommandTable = {
     summary: 'list, show, compare and search tracked runs',
     load: async () => (await import('./commands/runs-command.js')).runsCommand,
   },
+  repro: {
+    summary: 'run the stale stages of the pipeline (slipway.yaml), each a tracked run',
+    load: async () => (await import('./commands/repro-command.js')).reproCommand,
+  },
+  dag: {
+    summary: 'print the pipeline graph (--dot for Graphviz)',
+    load: async () => (await import('./commands/dag-command.js')).dagCommand,
+  },
+  exp: {
+    summary: 'run the pipeline with params overrides (-S key=value) without editing params files',
+    load: async () => (await import('./commands/exp-command.js')).expCommand,
+  },
+  params: {
+    summary: 'compare the pipeline params between git revisions and the workspace',
+    load: async () => (await import('./commands/params-command.js')).paramsCommand,
+  },
+  metrics: {
+    summary: 'compare the pipeline metrics between git revisions and the workspace',
+    load: async () => (await import('./commands/metrics-command.js')).metricsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

@@ -64,20 +64,25 @@ export interface AddResult {
 export async function addToWorkspace(ws: Workspace, input: AddInput): Promise<AddResult> {
   const lock = await acquireWorkspaceLock(ws.dotDir, `slipway add ${input.paths.join(' ')}`.slice(0, 200));
   try {
-    const paths = await Promise.all(input.paths.map((path) => checkTarget(ws, input.cwd, path)));
-    if (ws.scm) await refuseGitTracked(ws, paths);
-    const totals = { hashed: 0, hashedBytes: 0, stored: 0 };
-    const targets: AddedTarget[] = [];
-    const gitignores = new Set<string>();
-    for (const path of paths) {
-      targets.push(await addOne(ws, path, input, totals));
-      const ignore = ws.scm ? await ensureIgnored(path.abs) : undefined;
-      if (ignore !== undefined) gitignores.add(ignore);
-    }
-    return { targets, ...totals, gitignores: [...gitignores] };
+    return await addLocked(ws, input);
   } finally {
     await lock.release();
   }
+}
+
+/** addToWorkspace for a caller that already holds the workspace lock (`slipway repro` storing stage outputs). */
+export async function addLocked(ws: Workspace, input: AddInput): Promise<AddResult> {
+  const paths = await Promise.all(input.paths.map((path) => checkTarget(ws, input.cwd, path)));
+  if (ws.scm) await refuseGitTracked(ws, paths);
+  const totals = { hashed: 0, hashedBytes: 0, stored: 0 };
+  const targets: AddedTarget[] = [];
+  const gitignores = new Set<string>();
+  for (const path of paths) {
+    targets.push(await addOne(ws, path, input, totals));
+    const ignore = ws.scm ? await ensureIgnored(path.abs) : undefined;
+    if (ignore !== undefined) gitignores.add(ignore);
+  }
+  return { targets, ...totals, gitignores: [...gitignores] };
 }
 
 async function checkTarget(ws: Workspace, cwd: string, input: string): Promise<WorkspacePath> {
