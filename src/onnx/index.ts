@@ -57,5 +57,5 @@ export {
   predictMlpLabels,
   predictMlpProbabilities,
 } from '../models/training/mlp.js';
-export { seededRandom } from '../models/training/seeded-random.js';
+export { permutation, seededRandom } from '../models/training/seeded-random.js';
 export { applyScaler, fitStandardScaler, type Matrix } from '../models/training/standard-scaler.js';

@@ -85,7 +85,7 @@ databricks_runtime: '15.4'
       `flavors: {onnx: {}}\nsignature: {inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}, {"type": "double"}]'}\n`,
       /mixes tensor and column specs/,
     ],
-  ])('refuses %s, naming the field', (name, text, message) => {
+  ])('refuses %s, naming the field', (_name, text, message) => {
     expect(problems(text)).toMatch(message);
   });
 

@@ -71,7 +71,7 @@ describe('toModelFeeds with a column signature', () => {
         ],
       },
     ],
-  ])('%s feeds one [rows, columns] matrix in signature order', (name, body) => {
+  ])('%s feeds one [rows, columns] matrix in signature order', (_name, body) => {
     const { feeds, rows } = feed(body);
     expect(rows).toBe(2);
     expect(feeds.input?.shape).toEqual([2, 3]);
@@ -120,7 +120,7 @@ describe('toModelFeeds with a column signature', () => {
       { dataframe_split: { columns: ['a', 'n'], data: [[1, 2], [3]] } },
       /row 1 has 1 values; expected 2/,
     ],
-  ])('refuses %s, naming the column and row', (name, body, message) => {
+  ])('refuses %s, naming the column and row', (_name, body, message) => {
     expect(refusal(body)).toMatch(message);
   });
 });
@@ -182,7 +182,7 @@ describe('toModelFeeds with tensors', () => {
       /different numbers of rows/,
     ],
     ['an integer out of range', { inputs: { x: [[1, 2]], ids: [2 ** 60] } }, twoInputs, /not an integer/],
-  ])('refuses %s', (name, body, model, message) => {
+  ])('refuses %s', (_name, body, model, message) => {
     expect(refusal(body, model)).toMatch(message);
   });
 });
