@@ -2,6 +2,7 @@ import { cp, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { P_TRAV } from '../domain/testing/traversal-payloads.js';
 import { loadModel } from './load-model.js';
 import { parseMlmodel, serializeMlmodel } from './mlmodel/mlmodel.js';
 import { type onnx, onnxProto } from './onnx-format/onnx-proto.js';
@@ -90,6 +91,15 @@ describe('ONNX external data is refused outside the model folder (CVE-2022-25882
   ])('%s location %j', async (name, location, message) => {
     const folder = await withLocation(`loc-${name.replace(/\W/g, '-')}`, location);
     await expect(loadModel(folder)).rejects.toThrow(message);
+  });
+
+  it('refuses every shared traversal payload as a location', async () => {
+    await writeFile(join(dir, 'secret.txt'), Buffer.alloc(4096, 7));
+    for (const [index, payload] of P_TRAV.entries()) {
+      if (payload === '') continue;
+      const folder = await withLocation(`p-trav-${index}`, payload);
+      await expect(loadModel(folder), payload).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    }
   });
 
   it('refuses a symlink that leaves the folder', async () => {
