@@ -221,6 +221,14 @@ describe('outputRecords', () => {
   });
 });
 
+it('keeps an output named __proto__ a plain property', () => {
+  const outputs = JSON.parse('{"__proto__": {"dtype": "float32", "shape": [1], "data": [1]}}');
+  outputs.__proto__.data = Float32Array.from([1]);
+  const [record] = outputRecords(outputs, 1);
+  expect(Object.keys(record ?? {})).toEqual(['__proto__']);
+  expect(({} as Record<string, unknown>).dtype).toBeUndefined();
+});
+
 it('a column signature helper builds required double columns', () => {
   expect(columnSchema(['x'])).toEqual({ kind: 'columns', columns: [{ name: 'x', type: 'double', required: true }] });
 });
