@@ -223,7 +223,8 @@ describe('outputRecords', () => {
 
 it('keeps an output named __proto__ a plain property', () => {
   const outputs = JSON.parse('{"__proto__": {"dtype": "float32", "shape": [1], "data": [1]}}');
-  outputs.__proto__.data = Float32Array.from([1]);
+  const tensor = Object.getOwnPropertyDescriptor(outputs, '__proto__')?.value as { data: unknown };
+  tensor.data = Float32Array.from([1]);
   const [record] = outputRecords(outputs, 1);
   expect(Object.keys(record ?? {})).toEqual(['__proto__']);
   expect(({} as Record<string, unknown>).dtype).toBeUndefined();
