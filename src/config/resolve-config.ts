@@ -101,6 +101,7 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
     ),
     cache: { linkMode: merged.cache?.linkMode ?? 'copy' },
     log: { level: merged.log?.level ?? 'info' },
+    webhooks: { allowPrivateTargets: merged.webhooks?.allowPrivateTargets ?? false },
   });
 }
 

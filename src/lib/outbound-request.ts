@@ -133,7 +133,7 @@ async function follow(
 }
 
 function redirectTarget(location: string, from: URL): URL {
-  const next = URL.parse(location, from);
+  const next = URL.parse(location, from.toString());
   if (next === null) throw new OutboundUrlError('redirected to an invalid URL');
   try {
     return parseOutboundUrl(next.toString());
