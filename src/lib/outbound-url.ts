@@ -8,9 +8,12 @@ const ipaddr = createRequire(import.meta.url)('ipaddr.js') as typeof import('ipa
 
 /** Why an outbound URL or address was refused; `field`-free so callers phrase their own message. */
 export class OutboundUrlError extends Error {
-  constructor(message: string) {
+  /** True when asking again later may succeed (the host did not resolve); false for a refusal by the rules. */
+  readonly transient: boolean;
+  constructor(message: string, options: { readonly transient?: boolean } = {}) {
     super(message);
     this.name = 'OutboundUrlError';
+    this.transient = options.transient ?? false;
   }
 }
 
@@ -136,7 +139,8 @@ async function resolveAll(hostname: string, resolve: ResolveHost): Promise<reado
     return await resolve(hostname);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    throw new OutboundUrlError(`host ${hostname} does not resolve${typeof code === 'string' ? ` (${code})` : ''}`);
+    const why = typeof code === 'string' ? ` (${code})` : '';
+    throw new OutboundUrlError(`host ${hostname} does not resolve${why}`, { transient: true });
   }
 }
 
