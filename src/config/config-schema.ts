@@ -94,7 +94,9 @@ export const configLayerSchema = z.strictObject({
   log: z
     .strictObject({ level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional() })
     .optional(),
-  webhooks: z.strictObject({ allowPrivateTargets: z.boolean({ error: 'must be true or false' }).optional() }).optional(),
+  webhooks: z
+    .strictObject({ allowPrivateTargets: z.boolean({ error: 'must be true or false' }).optional() })
+    .optional(),
 });
 
 export type ConfigLayer = z.infer<typeof configLayerSchema>;
