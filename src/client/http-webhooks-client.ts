@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode } from '../contract/error-codes.js';
 import {
   createWebhookResponseSchema,
   getWebhookResponseSchema,
@@ -13,6 +12,7 @@ import {
 import { SlipwayError } from '../domain/errors.js';
 import type { Webhook, WebhookDelivery } from '../registry/webhooks/webhook-types.js';
 import type { WebhooksClient } from '../registry/webhooks/webhooks-client.js';
+import { DEFAULT_TIMEOUT_MS, errorFromBody, errorFromFailure, parseOk } from './mlflow-http.js';
 
 export interface HttpWebhooksClientOptions {
   /** `http(s)://host:port[/prefix]` of a Slipway server. */
@@ -21,35 +21,6 @@ export interface HttpWebhooksClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Sent as `Authorization: Bearer <token>`. */
   readonly token?: string | undefined;
-}
-
-const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-
-function errorFrom(url: string, status: number, text: string): SlipwayError {
-  const hint = `The server answered ${status} for ${url}.`;
-  try {
-    const body = JSON.parse(text) as { error_code?: unknown; message?: unknown };
-    if (isErrorCode(body.error_code) && typeof body.message === 'string') {
-      return new SlipwayError(body.error_code, body.message, { hint });
-    }
-  } catch {
-    // not JSON: fall through
-  }
-  const code: ErrorCode = status === 404 ? 'ENDPOINT_NOT_FOUND' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
-  return new SlipwayError(code, `The server answered ${status} for ${url}.`, {
-    hint: 'Check that the tracking URI names a Slipway server with webhooks (not an MLflow server).',
-  });
-}
-
-function unreachable(url: string, error: unknown): SlipwayError {
-  if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
-    return new SlipwayError('DEADLINE_EXCEEDED', `The request to ${url} timed out.`, { cause: error });
-  }
-  return new SlipwayError('TEMPORARILY_UNAVAILABLE', `Cannot reach the server for ${url}.`, {
-    cause: error,
-    hint: 'Start it with `slipway server`, or check the tracking URI (--tracking-uri, metadata.uri).',
-  });
 }
 
 const toWebhook = (m: WebhookMessage): Webhook => ({
@@ -82,6 +53,7 @@ type Method = 'GET' | 'POST' | 'DELETE';
 /** The webhooks port over a server's native API (contract/webhooks-api.ts). */
 export function createHttpWebhooksClient(options: HttpWebhooksClientOptions): WebhooksClient {
   const base = `${options.baseUrl.replace(/\/+$/, '')}${WEBHOOKS_API_PATH}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   async function call<S extends z.ZodType>(
     method: Method,
@@ -93,7 +65,7 @@ export function createHttpWebhooksClient(options: HttpWebhooksClientOptions): We
     const json: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     let response: Response;
     try {
-      const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+      const signal = AbortSignal.timeout(timeoutMs);
       response = await fetch(url, {
         method,
         headers: { ...auth, ...json },
@@ -101,15 +73,11 @@ export function createHttpWebhooksClient(options: HttpWebhooksClientOptions): We
         body: body === undefined ? null : JSON.stringify(body),
       });
     } catch (error) {
-      throw unreachable(url, error);
+      throw errorFromFailure(options.baseUrl, url, error, timeoutMs);
     }
     const text = await response.text();
-    if (!response.ok) throw errorFrom(url, response.status, text);
-    const parsed = schema.safeParse(text === '' ? {} : JSON.parse(text));
-    if (parsed.success) return parsed.data;
-    throw new SlipwayError('INTERNAL_ERROR', `The server sent an unexpected answer for ${url}.`, {
-      cause: parsed.error,
-    });
+    if (!response.ok) throw errorFromBody(url, response.status, text);
+    return parseOk(url, text, schema);
   }
   return {
     async createWebhook(input) {
