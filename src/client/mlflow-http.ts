@@ -27,7 +27,7 @@ const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 
 /** The server's `{error_code, message}` turned back into the SlipwayError it was rendered from. */
-function errorFromBody(url: string, status: number, text: string): SlipwayError {
+export function errorFromBody(url: string, status: number, text: string): SlipwayError {
   const hint = `The tracking server answered ${status} for ${url}.`;
   try {
     const body = JSON.parse(text) as { error_code?: unknown; message?: unknown };
@@ -44,7 +44,12 @@ function errorFromBody(url: string, status: number, text: string): SlipwayError 
 }
 
 /** fetch's own failures: a timeout, or a server that cannot be reached. */
-function errorFromFailure(baseUrl: string, url: string, error: unknown, timeoutMs: number | undefined): SlipwayError {
+export function errorFromFailure(
+  baseUrl: string,
+  url: string,
+  error: unknown,
+  timeoutMs: number | undefined,
+): SlipwayError {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError') {
     return new SlipwayError('DEADLINE_EXCEEDED', `The request to ${url} timed out after ${timeoutMs} ms.`, {
@@ -60,7 +65,7 @@ function errorFromFailure(baseUrl: string, url: string, error: unknown, timeoutM
   });
 }
 
-function parseOk<S extends z.ZodType>(url: string, text: string, schema: S): z.infer<S> {
+export function parseOk<S extends z.ZodType>(url: string, text: string, schema: S): z.infer<S> {
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);

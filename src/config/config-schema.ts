@@ -94,6 +94,9 @@ export const configLayerSchema = z.strictObject({
   log: z
     .strictObject({ level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional() })
     .optional(),
+  webhooks: z
+    .strictObject({ allowPrivateTargets: z.boolean({ error: 'must be true or false' }).optional() })
+    .optional(),
 });
 
 export type ConfigLayer = z.infer<typeof configLayerSchema>;
@@ -126,6 +129,8 @@ export interface Config {
   /** Data remotes by name (workspace and user files merged; a url that is a path is absolute here). */
   readonly remotes: Readonly<Record<string, RemoteConfig>>;
   readonly log: { readonly level: LogLevel };
+  /** Registry webhooks (docs/webhooks.md): whether deliveries may go to loopback, private and link-local addresses. */
+  readonly webhooks: { readonly allowPrivateTargets: boolean };
 }
 
 export interface RemoteConfig {

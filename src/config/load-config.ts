@@ -44,6 +44,11 @@ const WORKSPACE_FORBIDDEN = [
     reason:
       'is a secret and may not be set in a workspace config file (it is shared through git); use ~/.slipway/config.yaml or SLIPWAY_REMOTE_<NAME>_TOKEN',
   },
+  {
+    path: ['webhooks', 'allowPrivateTargets'],
+    reason:
+      'may not be set in a workspace config file (it is shared through git); use ~/.slipway/config.yaml or SLIPWAY_WEBHOOKS_ALLOW_PRIVATE_TARGETS=1',
+  },
 ];
 
 /**

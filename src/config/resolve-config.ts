@@ -101,8 +101,14 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
     ),
     cache: { linkMode: merged.cache?.linkMode ?? 'copy' },
     log: { level: merged.log?.level ?? 'info' },
+    webhooks: webhooksConfig(merged),
   });
 }
+
+/** Registry webhooks: private targets refused unless a user-level setting allows them. */
+const webhooksConfig = (merged: ConfigLayer): Config['webhooks'] => ({
+  allowPrivateTargets: merged.webhooks?.allowPrivateTargets ?? false,
+});
 
 const stripBrackets = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
 

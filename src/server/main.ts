@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Config, LogLevel, ServerConfig } from '../config/config-schema.js';
 import { slipwayVersion } from '../config/slipway-version.js';
 import { SlipwayError, toSlipwayError } from '../domain/errors.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from '../registry/webhooks/webhook-dispatcher.js';
 import { type MetadataStore, openMetadata } from '../storage/metadata/open-metadata.js';
 import { openObjectStore } from '../storage/objects/registry.js';
 import type { ObjectStore } from '../storage/objects/types.js';
@@ -44,12 +45,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const stores = await openStores(config);
   const version = options.version ?? slipwayVersion();
   const app = buildApp({ config, ...stores, logger, version, ...(options.auth ? { auth: options.auth } : {}) });
-  const close = closeOnce(app, stores);
+  const webhooks = createWebhookDispatcher({ metadata: stores.metadata, outbound: config.webhooks, logger });
+  const close = closeOnce(app, stores, webhooks);
   const address = await listen(app, config.server).catch(async (error: unknown) => {
     await close();
     throw error;
   });
   warnIfExposed(config.server, logger);
+  webhooks.start();
   const removeHandlers = options.handleSignals === false ? () => {} : installShutdownHandlers(close, logger);
   const stop = async () => {
     removeHandlers();
@@ -75,11 +78,12 @@ async function openStores(config: Config): Promise<Stores> {
   }
 }
 
-function closeOnce(app: FastifyInstance, stores: Stores): () => Promise<void> {
+function closeOnce(app: FastifyInstance, stores: Stores, webhooks: WebhookDispatcher): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
       await app.close();
+      await webhooks.stop();
       await Promise.allSettled([stores.objects.close(), stores.metadata.close()]);
     })();
     return closing;

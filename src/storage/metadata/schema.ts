@@ -19,6 +19,8 @@ export interface Database {
   input_tags: InputTagsTable;
   store_keys: StoreKeysTable;
   artifact_files: ArtifactFilesTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** The audit log: one row per change worth answering "who did what, when" about. */
@@ -175,3 +177,45 @@ export interface ArtifactFilesTable {
 }
 
 export type ArtifactFileRow = Selectable<ArtifactFilesTable>;
+
+/** A webhook subscription (migration 0006-webhooks). */
+export interface WebhookSubscriptionsTable {
+  id: Generated<number>;
+  /** The http(s) URL deliveries are POSTed to; checked against the outbound URL rules on every delivery. */
+  url: string;
+  /** The registered model it is about; null for every model (a global subscription). */
+  model_name: string | null;
+  /** A JSON list of event kinds (`model_version.created`, …); `*` matches every kind. */
+  event_kinds: string;
+  /** The HMAC-SHA256 key deliveries are signed with. Never returned by any API after creation. */
+  secret: string;
+  description: Generated<string>;
+  /** 1 or 0: an inactive subscription gets no new deliveries. */
+  active: number;
+  created_time: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * The webhook outbox: one row per (event, subscription), inserted in the registry write's transaction and drained
+ * by the dispatcher. A claimed row stays `pending` with `next_attempt_time` pushed past the attempt (a lease):
+ * if the replica dies mid-attempt the row becomes due again.
+ */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: number;
+  subscription_id: number;
+  status: WebhookDeliveryStatus;
+  /** Attempts started so far. */
+  attempts: number;
+  /** Milliseconds since the Unix epoch: when a pending row is due (or its lease ends). */
+  next_attempt_time: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_time: number;
+  updated_time: number;
+}
+
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
