@@ -84,17 +84,7 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
     files: [...context.files],
     metadata: { uri: merged.metadata?.uri ?? sqliteUriFor(join(home, 'slipway.db')) },
     objects: { uri: merged.objects?.uri ?? join(home, 'cache') },
-    server: {
-      host,
-      port: merged.server?.port ?? DEFAULT_PORT,
-      allowedHosts: allowedHosts(merged.server?.allowedHosts ?? LOOPBACK_HOST_NAMES, host),
-      allowedOrigins: unique((merged.server?.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
-      insecure: merged.server?.insecure ?? false,
-      bodyLimitBytes: merged.server?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-      objectMaxBytes: merged.server?.objectMaxBytes ?? DEFAULT_OBJECT_MAX_BYTES,
-      artifactMaxBytes: merged.server?.artifactMaxBytes ?? DEFAULT_ARTIFACT_MAX_BYTES,
-      objectDelete: merged.server?.objectDelete ?? false,
-    },
+    server: serverConfig(merged, host),
     core: { remote: merged.core?.remote },
     remotes: Object.fromEntries(
       Object.entries(merged.remotes ?? {}).map(([name, remote]) => [name, { url: remote.url, token: remote.token }]),
@@ -103,6 +93,22 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
     log: { level: merged.log?.level ?? 'info' },
     webhooks: webhooksConfig(merged),
   });
+}
+
+/** The control plane's listener and request bounds. */
+function serverConfig(merged: ConfigLayer, host: string): Config['server'] {
+  const server = merged.server ?? {};
+  return {
+    host,
+    port: server.port ?? DEFAULT_PORT,
+    allowedHosts: allowedHosts(server.allowedHosts ?? LOOPBACK_HOST_NAMES, host),
+    allowedOrigins: unique((server.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
+    insecure: server.insecure ?? false,
+    bodyLimitBytes: server.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    objectMaxBytes: server.objectMaxBytes ?? DEFAULT_OBJECT_MAX_BYTES,
+    artifactMaxBytes: server.artifactMaxBytes ?? DEFAULT_ARTIFACT_MAX_BYTES,
+    objectDelete: server.objectDelete ?? false,
+  };
 }
 
 /** Registry webhooks: private targets refused unless a user-level setting allows them. */
