@@ -10,7 +10,7 @@ import type { ModelVersionRow } from '../storage/metadata/schema.js';
 import type { Db } from '../storage/metadata/tracking/db.js';
 import { checkLength } from '../tracking/validate.js';
 import { checkDescription, checkRegistryTags, REGISTRY_LIMITS } from './limits.js';
-import { clock, loadVersion, lockModel, requireModel } from './load-registry.js';
+import { loadVersion, lockModel, requireModel } from './load-registry.js';
 import { type PinnedSource, pinSource } from './pin-source.js';
 import { pinnedFolder } from './pinned-tree.js';
 import { actorOf, recordRegistryEvent } from './record-registry-event.js';
@@ -55,9 +55,9 @@ export async function createModelVersion(deps: RegistryDeps, input: CreateModelV
   const { semver, tags } = splitSemver(input);
   await requireModel(deps.metadata.db, name.name);
   const pinned = await pinSource(deps, input.source, input.runId);
-  const time = clock(deps);
   return deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, name.name, time);
+    const model = await lockModel(trx, name.name, deps);
+    const time = model.last_updated_time;
     const version = await takeNextVersion(trx, model.model_id);
     const assigned = await assignSemver(trx, model.model_id, pinned, semver);
     await insertPinnedFiles(trx, pinnedFolder(pinned.digest), pinned.entries, time);

@@ -1,7 +1,7 @@
 import { deleteVersionTag } from '../storage/metadata/registry/registry-tags.js';
 import { checkKey } from '../tracking/validate.js';
 import { REGISTRY_LIMITS } from './limits.js';
-import { clock, lockModel, requireVersion } from './load-registry.js';
+import { lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import { refuseSemverTag } from './semver-tag.js';
 import type { RegistryDeps } from './types.js';
@@ -13,9 +13,9 @@ export async function deleteModelVersionTag(
 ): Promise<void> {
   checkKey('key', input.key, REGISTRY_LIMITS.tagKey);
   refuseSemverTag(input.key);
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const version = Number((await requireVersion(trx, model, input.version)).version);
     const before = await deleteVersionTag(trx, model.model_id, version, input.key);
     if (before === null) return;

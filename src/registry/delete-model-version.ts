@@ -1,6 +1,6 @@
 import { deleteVersionAliases } from '../storage/metadata/registry/aliases.js';
 import { markModelVersionDeleted } from '../storage/metadata/registry/model-versions.js';
-import { clock, lockModel, requireVersion } from './load-registry.js';
+import { lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegistryDeps } from './types.js';
 
@@ -12,9 +12,9 @@ export async function deleteModelVersion(
   deps: RegistryDeps,
   input: { readonly name: string; readonly version: string },
 ): Promise<void> {
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const row = await requireVersion(trx, model, input.version);
     const version = Number(row.version);
     for (const alias of await deleteVersionAliases(trx, model.model_id, version)) {

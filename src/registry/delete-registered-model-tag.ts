@@ -1,7 +1,7 @@
 import { deleteModelTag } from '../storage/metadata/registry/registry-tags.js';
 import { checkKey } from '../tracking/validate.js';
 import { REGISTRY_LIMITS } from './limits.js';
-import { clock, lockModel } from './load-registry.js';
+import { lockModel } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegistryDeps } from './types.js';
 
@@ -11,9 +11,9 @@ export async function deleteRegisteredModelTag(
   input: { readonly name: string; readonly key: string },
 ): Promise<void> {
   checkKey('key', input.key, REGISTRY_LIMITS.tagKey);
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const row = await lockModel(trx, input.name, time);
+    const row = await lockModel(trx, input.name, deps);
+    const time = row.last_updated_time;
     const before = await deleteModelTag(trx, row.model_id, input.key);
     if (before === null) return;
     await recordRegistryEvent(trx, deps, time, {

@@ -1,5 +1,5 @@
 import { deleteRegisteredModel as storeDelete } from '../storage/metadata/registry/registered-models.js';
-import { clock, lockModel } from './load-registry.js';
+import { lockModel } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegistryDeps } from './types.js';
 
@@ -8,9 +8,9 @@ import type { RegistryDeps } from './types.js';
  * garbage collection; its history stays in the audit log.
  */
 export async function deleteRegisteredModel(deps: RegistryDeps, input: { readonly name: string }): Promise<void> {
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const row = await lockModel(trx, input.name, time);
+    const row = await lockModel(trx, input.name, deps);
+    const time = row.last_updated_time;
     await storeDelete(trx, row.model_id);
     await recordRegistryEvent(trx, deps, time, {
       kind: 'registered_model.deleted',

@@ -2,7 +2,11 @@ import { invalidParameter, notFound } from '../domain/errors.js';
 import { parseModelName } from '../domain/model-name.js';
 import { selectAliases } from '../storage/metadata/registry/aliases.js';
 import { selectLiveVersions, selectModelVersion } from '../storage/metadata/registry/model-versions.js';
-import { lockRegisteredModel, selectRegisteredModel } from '../storage/metadata/registry/registered-models.js';
+import {
+  lockRegisteredModel,
+  selectRegisteredModel,
+  touchRegisteredModel,
+} from '../storage/metadata/registry/registered-models.js';
 import { selectModelTags, selectVersionTags } from '../storage/metadata/registry/registry-tags.js';
 import type { ModelVersionRow, RegisteredModelRow } from '../storage/metadata/schema.js';
 import type { Db } from '../storage/metadata/tracking/db.js';
@@ -27,11 +31,17 @@ export async function requireModel(db: Db, name: string): Promise<RegisteredMode
   return row;
 }
 
-/** Like requireModel, and locks the model's row until the transaction ends (see lockRegisteredModel). */
-export async function lockModel(trx: Db, name: string, time: number): Promise<RegisteredModelRow> {
-  const row = await lockRegisteredModel(trx, parseModelName(name).key, time);
-  if (row === undefined) throw modelNotFound(name);
-  return row;
+/**
+ * Like requireModel, and locks the model's row until the transaction ends (see lockRegisteredModel). The time of
+ * the change is read after the lock is held, so the events of one model are in the order their writes committed;
+ * it is returned as the row's `last_updated_time`.
+ */
+export async function lockModel(trx: Db, name: string, deps: Pick<RegistryDeps, 'now'>): Promise<RegisteredModelRow> {
+  const key = parseModelName(name).key;
+  if ((await lockRegisteredModel(trx, key)) === undefined) throw modelNotFound(name);
+  const time = clock(deps);
+  await touchRegisteredModel(trx, key, time);
+  return { ...(await requireModel(trx, name)), last_updated_time: time };
 }
 
 const VERSION = /^\d{1,15}$/;

@@ -1,7 +1,7 @@
 import { alreadyExists, invalidParameter } from '../domain/errors.js';
 import { parseModelName } from '../domain/model-name.js';
 import { nameKeyTaken, updateRegisteredModel } from '../storage/metadata/registry/registered-models.js';
-import { clock, loadModel, lockModel } from './load-registry.js';
+import { loadModel, lockModel } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegisteredModel, RegistryDeps } from './types.js';
 
@@ -12,9 +12,9 @@ export async function renameRegisteredModel(
 ): Promise<RegisteredModel> {
   if (input.newName === undefined) throw invalidParameter("Missing value for required parameter 'new_name'.");
   const next = parseModelName(input.newName, 'new_name');
-  const time = clock(deps);
   return deps.metadata.db.transaction().execute(async (trx) => {
-    const row = await lockModel(trx, input.name, time);
+    const row = await lockModel(trx, input.name, deps);
+    const time = row.last_updated_time;
     if (await nameKeyTaken(trx, next.key, row.model_id)) {
       throw alreadyExists(`Registered Model (name=${next.name}) already exists.`, { hint: 'Pick another name.' });
     }

@@ -1,6 +1,6 @@
 import { checkAliasName } from '../domain/model-name.js';
 import { upsertAlias } from '../storage/metadata/registry/aliases.js';
-import { clock, lockModel, requireVersion } from './load-registry.js';
+import { lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegistryDeps } from './types.js';
 
@@ -14,9 +14,9 @@ export async function setAlias(
   input: { readonly name: string; readonly alias: string; readonly version: string },
 ): Promise<void> {
   checkAliasName(input.alias);
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const version = Number((await requireVersion(trx, model, input.version)).version);
     const before = await upsertAlias(trx, model.model_id, input.alias, version);
     await recordRegistryEvent(trx, deps, time, {

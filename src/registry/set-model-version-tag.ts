@@ -1,7 +1,7 @@
 import { upsertVersionTag } from '../storage/metadata/registry/registry-tags.js';
 import { checkTag } from '../tracking/validate.js';
 import { REGISTRY_TAG_LIMITS } from './limits.js';
-import { clock, lockModel, requireVersion } from './load-registry.js';
+import { lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import { refuseSemverTag } from './semver-tag.js';
 import type { RegistryDeps } from './types.js';
@@ -14,9 +14,9 @@ export async function setModelVersionTag(
   const tag = { key: input.key, value: input.value };
   checkTag(tag, REGISTRY_TAG_LIMITS);
   refuseSemverTag(tag.key);
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const version = Number((await requireVersion(trx, model, input.version)).version);
     const before = await upsertVersionTag(trx, model.model_id, version, tag);
     await recordRegistryEvent(trx, deps, time, {

@@ -1,7 +1,7 @@
 import { upsertModelTag } from '../storage/metadata/registry/registry-tags.js';
 import { checkTag } from '../tracking/validate.js';
 import { REGISTRY_TAG_LIMITS } from './limits.js';
-import { clock, lockModel } from './load-registry.js';
+import { lockModel } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegistryDeps } from './types.js';
 
@@ -12,9 +12,9 @@ export async function setRegisteredModelTag(
 ): Promise<void> {
   const tag = { key: input.key, value: input.value };
   checkTag(tag, REGISTRY_TAG_LIMITS);
-  const time = clock(deps);
   await deps.metadata.db.transaction().execute(async (trx) => {
-    const row = await lockModel(trx, input.name, time);
+    const row = await lockModel(trx, input.name, deps);
+    const time = row.last_updated_time;
     const before = await upsertModelTag(trx, row.model_id, tag);
     await recordRegistryEvent(trx, deps, time, {
       kind: 'registered_model.tag_set',

@@ -1,7 +1,7 @@
 import { selectLiveVersions, updateModelVersion } from '../storage/metadata/registry/model-versions.js';
 import type { RegisteredModelRow } from '../storage/metadata/schema.js';
 import type { Db } from '../storage/metadata/tracking/db.js';
-import { clock, loadVersion, lockModel, requireVersion } from './load-registry.js';
+import { loadVersion, lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import { canonicalStage } from './stages.js';
 import type { ModelVersion, RegistryDeps } from './types.js';
@@ -17,9 +17,9 @@ export interface TransitionStageInput {
 /** MLflow's transition-stage (deprecated upstream in favour of aliases, kept for compatibility). */
 export async function transitionStage(deps: RegistryDeps, input: TransitionStageInput): Promise<ModelVersion> {
   const stage = canonicalStage(input.stage);
-  const time = clock(deps);
   return deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const row = await requireVersion(trx, model, input.version);
     const archive = input.archiveExistingVersions === true && (stage === 'Staging' || stage === 'Production');
     if (archive) await archiveOthers(trx, deps, time, model, Number(row.version), stage);

@@ -1,6 +1,6 @@
 import { updateModelVersion as storeUpdate } from '../storage/metadata/registry/model-versions.js';
 import { checkDescription } from './limits.js';
-import { clock, loadVersion, lockModel, requireVersion } from './load-registry.js';
+import { loadVersion, lockModel, requireVersion } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { ModelVersion, RegistryDeps } from './types.js';
 
@@ -10,9 +10,9 @@ export async function updateModelVersion(
   input: { readonly name: string; readonly version: string; readonly description?: string | undefined },
 ): Promise<ModelVersion> {
   checkDescription('description', input.description);
-  const time = clock(deps);
   return deps.metadata.db.transaction().execute(async (trx) => {
-    const model = await lockModel(trx, input.name, time);
+    const model = await lockModel(trx, input.name, deps);
+    const time = model.last_updated_time;
     const row = await requireVersion(trx, model, input.version);
     const description = input.description ?? null;
     await storeUpdate(trx, model.model_id, Number(row.version), { description, time });

@@ -1,6 +1,6 @@
 import { updateRegisteredModel as storeUpdate } from '../storage/metadata/registry/registered-models.js';
 import { checkDescription } from './limits.js';
-import { clock, loadModel, lockModel } from './load-registry.js';
+import { loadModel, lockModel } from './load-registry.js';
 import { recordRegistryEvent } from './record-registry-event.js';
 import type { RegisteredModel, RegistryDeps } from './types.js';
 
@@ -10,9 +10,9 @@ export async function updateRegisteredModel(
   input: { readonly name: string; readonly description?: string | undefined },
 ): Promise<RegisteredModel> {
   checkDescription('description', input.description);
-  const time = clock(deps);
   return deps.metadata.db.transaction().execute(async (trx) => {
-    const row = await lockModel(trx, input.name, time);
+    const row = await lockModel(trx, input.name, deps);
+    const time = row.last_updated_time;
     const description = input.description ?? null;
     await storeUpdate(trx, row.model_id, { description });
     await recordRegistryEvent(trx, deps, time, {

@@ -38,20 +38,21 @@ export async function selectRegisteredModelsById(db: Db, ids: readonly number[])
 
 /**
  * Locks the model's row for the rest of the transaction (an UPDATE takes the row lock on PostgreSQL; SQLite write
- * transactions are exclusive) and stamps `last_updated_time`. Every registry write starts here, so writes to one
+ * transactions are exclusive). Every registry write starts here, so writes to one
  * model are serialized and two clients never interleave. Undefined when there is no such model.
  */
-export async function lockRegisteredModel(
-  db: Db,
-  nameKey: string,
-  time: number,
-): Promise<RegisteredModelRow | undefined> {
+export async function lockRegisteredModel(db: Db, nameKey: string): Promise<RegisteredModelRow | undefined> {
   return db
     .updateTable('registered_models')
-    .set({ last_updated_time: time })
+    .set((eb) => ({ last_version: eb.ref('last_version') }))
     .where('name_key', '=', nameKey)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Stamps a model's last_updated_time. */
+export async function touchRegisteredModel(db: Db, nameKey: string, time: number): Promise<void> {
+  await db.updateTable('registered_models').set({ last_updated_time: time }).where('name_key', '=', nameKey).execute();
 }
 
 /** Takes the next version number of a locked model (the counter never goes back, so numbers are never reused). */
