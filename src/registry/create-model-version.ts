@@ -14,7 +14,7 @@ import { loadVersion, lockModel, requireModel } from './load-registry.js';
 import { type PinnedSource, pinSource } from './pin-source.js';
 import { pinnedFolder } from './pinned-tree.js';
 import { actorOf, recordRegistryEvent } from './record-registry-event.js';
-import { type ModelVersion, type RegistryDeps, SEMVER_TAG, type Tag } from './types.js';
+import { DIGEST_TAG, type ModelVersion, type RegistryDeps, SEMVER_TAG, type Tag } from './types.js';
 
 export interface CreateModelVersionInput {
   readonly name: string;
@@ -38,7 +38,7 @@ function splitSemver(input: CreateModelVersionInput): { semver: string | undefin
   const text = input.semver ?? tagged;
   return {
     semver: text === undefined ? undefined : parseSemverOverride(text),
-    tags: tags.filter((tag) => tag.key !== SEMVER_TAG),
+    tags: tags.filter((tag) => tag.key !== SEMVER_TAG && tag.key !== DIGEST_TAG),
   };
 }
 

@@ -59,3 +59,5 @@ export interface RegisteredModel {
 
 /** The version tag that carries the semantic version in MLflow responses (and may set it at registration). */
 export const SEMVER_TAG = 'slipway.semver';
+/** The read-only version tag that shows the pinned tree digest in MLflow responses. */
+export const DIGEST_TAG = 'slipway.digest';

@@ -36,8 +36,12 @@ export interface RegistryFixture {
 const MAX = 10 * 1024 * 1024;
 
 /** Registry deps over a store, an in-memory object store, a fixed actor and a clock that ticks 1 ms per call. */
-export async function registryFixture(metadata: MetadataStore, actor = 'alice'): Promise<RegistryFixture> {
-  const objects = await openObjectStore('memory://');
+export async function registryFixture(
+  metadata: MetadataStore,
+  actor = 'alice',
+  store?: ObjectStore,
+): Promise<RegistryFixture> {
+  const objects = store ?? (await openObjectStore('memory://'));
   let time = 1_700_000_000_000;
   const deps: RegistryDeps = { metadata, objects, actor, now: () => time++ };
   const runRoots = new Map<string, string>();

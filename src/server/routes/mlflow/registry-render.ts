@@ -1,9 +1,10 @@
 import type { ModelVersionMessage, RegisteredModelMessage } from '../../../contract/mlflow/registry.js';
-import { type ModelVersion, type RegisteredModel, SEMVER_TAG } from '../../../registry/types.js';
+import { DIGEST_TAG, type ModelVersion, type RegisteredModel, SEMVER_TAG } from '../../../registry/types.js';
 
 /**
  * Registry domain → MLflow JSON, as protobuf's MessageToJson writes it: empty strings and lists left out. Every
- * version carries its semantic version as the read-only `slipway.semver` tag.
+ * version carries its semantic version and pinned digest as the read-only `slipway.semver` and
+ * `slipway.digest` tags.
  */
 
 const nonEmpty = <K extends string>(name: K, value: string): { [P in K]?: string } =>
@@ -20,7 +21,11 @@ export const renderModelVersion = (version: ModelVersion): ModelVersionMessage =
   source: version.source,
   ...nonEmpty('run_id', version.runId),
   status: version.status,
-  tags: [...version.tags.map(({ key, value }) => ({ key, value })), { key: SEMVER_TAG, value: version.semver }],
+  tags: [
+    ...version.tags.map(({ key, value }) => ({ key, value })),
+    { key: SEMVER_TAG, value: version.semver },
+    { key: DIGEST_TAG, value: version.digest },
+  ],
   ...nonEmpty('run_link', version.runLink),
   ...(version.aliases.length > 0 ? { aliases: [...version.aliases] } : {}),
 });

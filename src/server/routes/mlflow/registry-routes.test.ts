@@ -37,7 +37,10 @@ forEachDialect('MLflow registry routes', (dialect) => {
       status: 'READY',
       run_id: runId,
       source: `runs:/${runId}/model`,
-      tags: [{ key: 'slipway.semver', value: '1.0.0' }],
+      tags: [
+        { key: 'slipway.semver', value: '1.0.0' },
+        { key: 'slipway.digest', value: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      ],
     });
     expect(
       (await api.call('POST', '/registered-models/alias', { name: 'wine', alias: 'champion', version: '1' }))
