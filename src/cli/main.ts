@@ -65,6 +65,10 @@ const COMMANDS: CommandTable = {
     summary: 'list, show, compare and search tracked runs',
     load: async () => (await import('./commands/runs-command.js')).runsCommand,
   },
+  models: {
+    summary: 'register model versions, move aliases, read the audit trail, download pinned models',
+    load: async () => (await import('./commands/models-command.js')).modelsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */
