@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { parseDigest } from '../domain/digest.js';
-import { invalidParameter } from '../domain/errors.js';
 import type { MetadataStore } from '../storage/metadata/open-metadata.js';
 import type { ObjectStore } from '../storage/objects/types.js';
 import { createModelVersion } from './create-model-version.js';
@@ -14,9 +13,8 @@ import { getRegisteredModel } from './get-registered-model.js';
 import { getVersionByAlias } from './get-version-by-alias.js';
 import { listModelHistory } from './list-model-history.js';
 import { openPinnedFile } from './open-pinned-file.js';
-import { readPinnedTree } from './pinned-tree.js';
-import type { RegistryClient, ResolvedModel } from './registry-client.js';
-import { resolveModelUri } from './resolve-model-uri.js';
+import type { RegistryClient } from './registry-client.js';
+import { resolveModel } from './resolve-model.js';
 import { searchModelVersions } from './search-model-versions.js';
 import { searchRegisteredModels } from './search-registered-models.js';
 import { setAlias } from './set-alias.js';
@@ -26,19 +24,6 @@ export interface SqlRegistryClientDeps {
   readonly objects: ObjectStore;
   /** Who is acting (the CLI passes the OS user); default `anonymous`. */
   readonly actor?: string | undefined;
-}
-
-async function resolve(deps: SqlRegistryClientDeps, uri: string): Promise<ResolvedModel> {
-  const resolved = await resolveModelUri(deps, uri);
-  if (resolved.kind !== 'model-version') throw invalidParameter('Only models:/ URIs name registered versions.');
-  const files = await readPinnedTree(deps.objects, resolved.digest);
-  return {
-    name: resolved.name,
-    version: String(resolved.version),
-    semver: resolved.semver,
-    digest: resolved.digest,
-    files: files.map(({ path, digest, size }) => ({ path, digest, size })),
-  };
 }
 
 /** The registry port over the use cases, on a direct metadata URI. Closing it closes both stores. */
@@ -58,7 +43,7 @@ export function createSqlRegistryClient(deps: SqlRegistryClientDeps): RegistryCl
     getVersionByAlias: (name, alias) => getVersionByAlias(deps, { name, alias }),
     listHistory: (input) => listModelHistory(deps, input),
     getAliasAt: (name, alias, at) => getAliasAt(deps, { name, alias, at }),
-    resolveModel: (uri) => resolve(deps, uri),
+    resolveModel: (uri) => resolveModel(deps, uri),
     openModelFile: async (model, path) => {
       const hex = parseDigest(model.digest).slice('sha256:'.length);
       return (await openPinnedFile(deps, hex, path)).body as Readable;

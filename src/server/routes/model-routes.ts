@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AliasAtResponse, ModelHistoryResponse, ResolvedModelResponse } from '../../contract/mlflow/registry.js';
-import { invalidParameter } from '../../domain/errors.js';
+import { parseDigest } from '../../domain/digest.js';
 import { getAliasAt } from '../../registry/get-alias-at.js';
 import { listModelHistory, parsePointInTime } from '../../registry/list-model-history.js';
-import { pinnedDownloadUri, readPinnedTree } from '../../registry/pinned-tree.js';
-import { resolveModelUri } from '../../registry/resolve-model-uri.js';
+import { pinnedDownloadUri } from '../../registry/pinned-tree.js';
+import { resolveModel } from '../../registry/resolve-model.js';
 import type { AppDeps } from '../app-deps.js';
 import { parseQuery } from './mlflow/parse-request.js';
 
@@ -17,19 +17,8 @@ const atQuery = z.object({ at: z.string().optional() });
 const resolveQuery = z.object({ uri: z.string() });
 
 async function resolve(deps: Deps, uri: string): Promise<ResolvedModelResponse> {
-  const resolved = await resolveModelUri(deps, uri);
-  if (resolved.kind !== 'model-version') {
-    throw invalidParameter('Only models:/ URIs resolve to a pinned model tree.', { hint: 'Register the run first.' });
-  }
-  const files = await readPinnedTree(deps.objects, resolved.digest);
-  return {
-    name: resolved.name,
-    version: String(resolved.version),
-    semver: resolved.semver,
-    digest: resolved.digest,
-    artifact_uri: pinnedDownloadUri(resolved.digest),
-    files: files.map(({ path, digest, size }) => ({ path, digest, size })),
-  };
+  const model = await resolveModel(deps, uri);
+  return { ...model, files: [...model.files], artifact_uri: pinnedDownloadUri(parseDigest(model.digest)) };
 }
 
 /**
