@@ -85,6 +85,10 @@ const COMMANDS: CommandTable = {
     summary: 'compare the pipeline metrics between git revisions and the workspace',
     load: async () => (await import('./commands/metrics-command.js')).metricsCommand,
   },
+  models: {
+    summary: 'register model versions, move aliases, read the audit trail, download pinned models',
+    load: async () => (await import('./commands/models-command.js')).modelsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

@@ -10,6 +10,7 @@ import { invalidParameter, type SlipwayError } from './errors.js';
  * - `models:/<name>/<version>` — an integer version; `models:/<name>/latest` — the newest version;
  * - `models:/<name>/<semver>` — a semantic version such as `1.4.0`;
  * - `models:/<name>@<alias>` — the version an alias points at;
+ * - `models:/<name>/<stage>` — MLflow's deprecated stage URIs (`Production`, `Staging`…): the newest version in it;
  * - `models:/m-<32 hex>` — an MLflow 3 logged model id;
  * - a local folder: a path without a scheme, or `file:///abs/path`.
  */
@@ -19,6 +20,7 @@ export type ModelUri =
   | { readonly kind: 'latest'; readonly name: string }
   | { readonly kind: 'semver'; readonly name: string; readonly semver: string }
   | { readonly kind: 'alias'; readonly name: string; readonly alias: string }
+  | { readonly kind: 'stage'; readonly name: string; readonly stage: string }
   | { readonly kind: 'logged-model'; readonly modelId: string }
   | { readonly kind: 'folder'; readonly path: string };
 
@@ -86,10 +88,8 @@ function versionUri(uri: string, name: string, version: string): ModelUri {
   if (VERSION.test(version)) return { kind: 'version', name, version: Number(version) };
   if (version === 'latest') return { kind: 'latest', name };
   if (validSemver(version) === version) return { kind: 'semver', name, semver: version };
-  if (STAGES.has(version.toLowerCase())) {
-    throw invalid(uri, `stage URIs ('${version}') are not supported`, `Use an alias instead: models:/${name}@<alias>.`);
-  }
-  throw invalid(uri, `'${version.slice(0, 80)}' is neither a version number, a semantic version nor 'latest'`);
+  if (STAGES.has(version.toLowerCase())) return { kind: 'stage', name, stage: version };
+  throw invalid(uri, `'${version.slice(0, 80)}' is not a version number, a semantic version, 'latest' or a stage`);
 }
 
 function checkName(uri: string, name: string): string {
@@ -128,9 +128,14 @@ export function formatModelUri(uri: ModelUri): string {
       return `models:/${uri.name}/${uri.semver}`;
     case 'alias':
       return `models:/${uri.name}@${uri.alias}`;
+    case 'stage':
+      return `models:/${uri.name}/${uri.stage}`;
     case 'logged-model':
       return `models:/${uri.modelId}`;
     case 'folder':
       return uri.path;
   }
 }
+
+/** `models:/<name>/<version>`. */
+export const modelVersionUri = (name: string, version: number | string): string => `models:/${name}/${version}`;

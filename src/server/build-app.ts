@@ -7,9 +7,11 @@ import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerRequestGuards } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerRunArtifactRoutes } from './routes/mlflow/artifact-routes.js';
+import { registerRegistryRoutes } from './routes/mlflow/registry-routes.js';
 import { registerSearchRoutes } from './routes/mlflow/search-routes.js';
 import { registerTrackingRoutes } from './routes/mlflow/tracking-routes.js';
 import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
 import { registerObjectRoutes } from './routes/object-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -41,5 +43,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerMlflowArtifactsRoutes(app, deps);
   registerRunArtifactRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerRegistryRoutes(app, deps);
+  registerModelRoutes(app, deps);
   return app;
 }

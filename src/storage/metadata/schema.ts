@@ -21,6 +21,11 @@ export interface Database {
   artifact_files: ArtifactFilesTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  registered_models: RegisteredModelsTable;
+  model_versions: ModelVersionsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
 }
 
 /** The audit log: one row per change worth answering "who did what, when" about. */
@@ -219,3 +224,64 @@ export interface WebhookDeliveriesTable {
 
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+/**
+ * Registered models (migration 0005-registry). `name` is as the user wrote it; `name_key` (NFC, percent-decoded)
+ * is what makes it unique and what lookups use. `last_version` is the per-model version counter: bumped in the
+ * transaction that creates a version, it keeps numbers unique and gap-free and serializes concurrent writers.
+ */
+export interface RegisteredModelsTable {
+  model_id: Generated<number>;
+  name: string;
+  name_key: string;
+  /** The Markdown model card, stored and served as text. */
+  description: string | null;
+  creation_time: number;
+  last_updated_time: number;
+  last_version: Generated<number>;
+}
+
+/** One version of a registered model; it pins `tree_digest` for life. Deleted versions keep their row. */
+export interface ModelVersionsTable {
+  model_id: number;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  user_id: string;
+  /** MLflow's stage: `None`, `Staging`, `Production`, `Archived`. */
+  current_stage: string;
+  description: string | null;
+  /** The source URI as registered (`runs:/…`, `mlflow-artifacts:/…`, `models:/…`). */
+  source: string;
+  run_id: string | null;
+  run_link: string | null;
+  /** `sha256:<hex>` of the tree object of the source's files when the version was created. */
+  tree_digest: string;
+  /** The semantic version (`1.4.0`), unique per model. */
+  semver: string;
+  /** The normalized MLmodel signature as JSON, or null when the model has none. */
+  signature: string | null;
+  /** Milliseconds since the epoch when deleted; null while it exists. */
+  deleted_time: number | null;
+}
+
+export interface RegisteredModelTagsTable {
+  model_id: number;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionTagsTable {
+  model_id: number;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelAliasesTable {
+  model_id: number;
+  alias: string;
+  version: number;
+}
+
+export type RegisteredModelRow = Selectable<RegisteredModelsTable>;
+export type ModelVersionRow = Selectable<ModelVersionsTable>;

@@ -4,6 +4,7 @@ import { migration0001Events } from './0001-events.js';
 import { migration0002Tracking } from './0002-tracking.js';
 import { migration0003Artifacts } from './0003-artifacts.js';
 import { migration0004SearchIndexes } from './0004-search-indexes.js';
+import { migration0005Registry } from './0005-registry.js';
 import { migration0006Webhooks } from './0006-webhooks.js';
 
 /**
@@ -16,6 +17,7 @@ export function listMigrations(dialect: MigrationDialect): Record<string, Migrat
     '0002-tracking': migration0002Tracking(dialect),
     '0003-artifacts': migration0003Artifacts(dialect),
     '0004-search-indexes': migration0004SearchIndexes(dialect),
+    '0005-registry': migration0005Registry(dialect),
     '0006-webhooks': migration0006Webhooks(dialect),
   };
 }
