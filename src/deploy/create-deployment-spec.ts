@@ -20,6 +20,7 @@ export interface DeploymentOptions {
   readonly memoryLimit?: string;
   readonly imageName?: string;
   readonly imageTag?: string;
+  readonly imageDigest?: string;
   readonly baseImage?: string;
   /** A packed Slipway package (`npm pack`) to install instead of the registry version: its file name. */
   readonly slipwayTarball?: string;
@@ -46,7 +47,11 @@ export function createDeploymentSpec(
       requests: { cpu: options.cpuRequest ?? '250m', memory: options.memoryRequest ?? '512Mi' },
       limits: { ...(options.cpuLimit === undefined ? {} : { cpu: options.cpuLimit }), memory: options.memoryLimit ?? '1Gi' },
     },
-    image: { name: options.imageName ?? `slipway-${model.name}`, tag: options.imageTag ?? `${model.version}-${hex12}` },
+    image: {
+      name: options.imageName ?? `slipway-${model.name}`,
+      tag: options.imageTag ?? `${model.version}-${hex12}`,
+      ...(options.imageDigest === undefined ? {} : { digest: options.imageDigest }),
+    },
     baseImage: options.baseImage ?? DEFAULT_NODE_BASE_IMAGE,
     slipway:
       options.slipwayTarball === undefined

@@ -66,6 +66,8 @@ export const deploymentSpecSchema = z
     image: z.strictObject({
       name: z.string().max(200).regex(IMAGE_NAME, 'not an image repository name (lowercase, like registry/team/name)'),
       tag: z.string().regex(IMAGE_TAG, 'not an image tag (letters, digits, _.-, at most 128)'),
+      /** The pushed image's registry digest, when known: Kubernetes then pulls exactly that image. */
+      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256:<64 hex> image digest').optional(),
     }),
     baseImage: z.string().regex(PINNED_IMAGE, 'the base image must be pinned by digest (name:tag@sha256:<64 hex>)'),
     slipway: z.strictObject({
@@ -109,8 +111,12 @@ export const modelHex = (spec: DeploymentSpec): string => spec.model.digest.slic
 /** Where the model lives inside the image: `/models/<hex>`. */
 export const modelPathInImage = (spec: DeploymentSpec): string => `/models/${modelHex(spec)}`;
 
-/** The image reference: `name:tag`. */
+/** The image reference to build: `name:tag`. */
 export const imageReference = (spec: DeploymentSpec): string => `${spec.image.name}:${spec.image.tag}`;
+
+/** The image reference to run: `name:tag@sha256:…` when the pushed image's digest is known (the digest wins). */
+export const pinnedImageReference = (spec: DeploymentSpec): string =>
+  spec.image.digest === undefined ? imageReference(spec) : `${imageReference(spec)}@${spec.image.digest}`;
 
 /** The Kubernetes object name: `<model>-<environment>`. */
 export const workloadName = (spec: DeploymentSpec): string => `${spec.model.name}-${spec.environment}`;
