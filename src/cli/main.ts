@@ -85,6 +85,14 @@ const COMMANDS: CommandTable = {
     summary: 'compare the pipeline metrics between git revisions and the workspace',
     load: async () => (await import('./commands/metrics-command.js')).metricsCommand,
   },
+  build: {
+    summary: 'write a Docker build context or Kubernetes manifests serving a model (pinned by digest)',
+    load: async () => (await import('./commands/build-command.js')).buildCommand,
+  },
+  ci: {
+    summary: 'write a CI workflow (GitHub Actions, GitLab CI) that releases models on push',
+    load: async () => (await import('./commands/ci-command.js')).ciCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

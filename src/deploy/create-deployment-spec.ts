@@ -45,7 +45,10 @@ export function createDeploymentSpec(
     maxReplicas: options.maxReplicas ?? Math.max(replicas, 4),
     resources: {
       requests: { cpu: options.cpuRequest ?? '250m', memory: options.memoryRequest ?? '512Mi' },
-      limits: { ...(options.cpuLimit === undefined ? {} : { cpu: options.cpuLimit }), memory: options.memoryLimit ?? '1Gi' },
+      limits: {
+        ...(options.cpuLimit === undefined ? {} : { cpu: options.cpuLimit }),
+        memory: options.memoryLimit ?? '1Gi',
+      },
     },
     image: {
       name: options.imageName ?? `slipway-${model.name}`,

@@ -38,7 +38,16 @@ describe('DeploymentSpec', () => {
       ),
     );
     expect(message).toContain('Invalid deployment (8 problems)');
-    for (const path of ['model.name', 'model.semver', 'environment', 'port', 'maxReplicas', 'resources.limits.memory', 'image.name', 'baseImage']) {
+    for (const path of [
+      'model.name',
+      'model.semver',
+      'environment',
+      'port',
+      'maxReplicas',
+      'resources.limits.memory',
+      'image.name',
+      'baseImage',
+    ]) {
       expect(message).toContain(`  - ${path}: `);
     }
     expect(message).toMatch(/baseImage: the base image must be pinned by digest/);

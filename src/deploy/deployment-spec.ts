@@ -55,7 +55,11 @@ export const deploymentSpecSchema = z
       version: z.string().max(63).regex(LABEL_VALUE, 'the version must be a label value (letters, digits, -_.)'),
       semver: z.string().regex(SEMVER, 'not a semantic version (MAJOR.MINOR.PATCH)'),
       digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256:<64 hex> digest of the model tree'),
-      uri: z.string().min(1).max(1000).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters'),
+      uri: z
+        .string()
+        .min(1)
+        .max(1000)
+        .regex(/^\P{Cc}+$/u, 'must not contain control characters'),
     }),
     environment: dnsLabel('the environment name').max(20, 'the environment name is longer than 20 characters'),
     namespace: dnsLabel('the namespace').optional(),
@@ -67,7 +71,10 @@ export const deploymentSpecSchema = z
       name: z.string().max(200).regex(IMAGE_NAME, 'not an image repository name (lowercase, like registry/team/name)'),
       tag: z.string().regex(IMAGE_TAG, 'not an image tag (letters, digits, _.-, at most 128)'),
       /** The pushed image's registry digest, when known: Kubernetes then pulls exactly that image. */
-      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256:<64 hex> image digest').optional(),
+      digest: z
+        .string()
+        .regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256:<64 hex> image digest')
+        .optional(),
     }),
     baseImage: z.string().regex(PINNED_IMAGE, 'the base image must be pinned by digest (name:tag@sha256:<64 hex>)'),
     slipway: z.strictObject({
@@ -83,7 +90,11 @@ export const deploymentSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['maxReplicas'], message: 'must be at least replicas' });
     }
     if ((spec.slipway.source === 'tarball') !== (spec.slipway.tarball !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['slipway', 'tarball'], message: 'is required exactly when source is tarball' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slipway', 'tarball'],
+        message: 'is required exactly when source is tarball',
+      });
     }
   });
 

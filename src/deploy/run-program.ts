@@ -24,7 +24,11 @@ const MAX_CAPTURE = 64 * 1024;
  * Runs an external program (docker, kubectl) with an argv array: no shell, so no value is ever interpolated into a
  * command line. Never rejects: a missing program or a timeout is reported in the result.
  */
-export function runProgram(program: string, args: readonly string[], options: RunProgramOptions): Promise<ProgramResult> {
+export function runProgram(
+  program: string,
+  args: readonly string[],
+  options: RunProgramOptions,
+): Promise<ProgramResult> {
   const forward = options.forward;
   const child = spawn(program, args, {
     env: options.env,
@@ -39,7 +43,9 @@ export function runProgram(program: string, args: readonly string[], options: Ru
   });
   child.stderr?.on('data', (chunk: Buffer) => forward?.write(chunk));
   return new Promise((resolve) => {
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: undefined, failure: error.code ?? error.message, stdout }));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ code: undefined, failure: error.code ?? error.message, stdout }),
+    );
     child.on('close', (code, signal) =>
       resolve(code === null ? { code: undefined, failure: signal ?? 'killed', stdout } : { code, stdout }),
     );

@@ -23,15 +23,19 @@ const inside = (path: string, folder: string): boolean => path === folder || pat
  * `realOut` is `outDir`'s real path.
  */
 export async function confinedTarget(realOut: string, rel: string): Promise<string> {
-  if (!isSafeRelativePath(rel)) throw invalidParameter(`Refusing to write ${JSON.stringify(rel)}: it ${SAFE_PATH_RULE}.`);
+  if (!isSafeRelativePath(rel))
+    throw invalidParameter(`Refusing to write ${JSON.stringify(rel)}: it ${SAFE_PATH_RULE}.`);
   const target = join(realOut, ...rel.split('/'));
   await mkdir(dirname(target), { recursive: true });
   const parent = await realpath(dirname(target));
   const stats = await lstat(target).catch(() => undefined);
   if (!inside(parent, realOut) || stats?.isSymbolicLink() === true) {
-    throw invalidParameter(`Refusing to write ${rel}: it would land outside ${realOut} (a symbolic link is in the way).`, {
-      hint: 'Choose an output folder without symbolic links inside it, or remove the link.',
-    });
+    throw invalidParameter(
+      `Refusing to write ${rel}: it would land outside ${realOut} (a symbolic link is in the way).`,
+      {
+        hint: 'Choose an output folder without symbolic links inside it, or remove the link.',
+      },
+    );
   }
   return target;
 }
@@ -43,16 +47,29 @@ export async function prepareOutDir(outDir: string): Promise<string> {
 }
 
 /** Refuses (before anything is written) when any of `rels` exists in `realOut` and `force` is not set. */
-export async function refuseClobber(realOut: string, rels: readonly string[], force: boolean | undefined): Promise<void> {
+export async function refuseClobber(
+  realOut: string,
+  rels: readonly string[],
+  force: boolean | undefined,
+): Promise<void> {
   if (force === true) return;
   const existing: string[] = [];
   for (const rel of rels) {
-    if (await lstat(join(realOut, ...rel.split('/'))).then(() => true, () => false)) existing.push(rel);
+    if (
+      await lstat(join(realOut, ...rel.split('/'))).then(
+        () => true,
+        () => false,
+      )
+    )
+      existing.push(rel);
   }
   if (existing.length === 0) return;
-  throw alreadyExists(`${existing.length === 1 ? 'A file exists' : 'Files exist'} already in ${realOut}: ${existing.join(', ')}.`, {
-    hint: 'Pass --force to replace them, or choose another output folder.',
-  });
+  throw alreadyExists(
+    `${existing.length === 1 ? 'A file exists' : 'Files exist'} already in ${realOut}: ${existing.join(', ')}.`,
+    {
+      hint: 'Pass --force to replace them, or choose another output folder.',
+    },
+  );
 }
 
 /**

@@ -52,6 +52,9 @@ async function copyFile(source: string, dest: string, path: string, count: numbe
 }
 
 const changed = (folder: string, spec: DeploymentSpec, digest: string) =>
-  corruptObject(`The model folder ${folder} changed while it was copied: its tree is ${digest}, not ${spec.model.digest}.`, {
-    hint: 'Leave the model folder alone while building, then run the command again.',
-  });
+  corruptObject(
+    `The model folder ${folder} changed while it was copied: its tree is ${digest}, not ${spec.model.digest}.`,
+    {
+      hint: 'Leave the model folder alone while building, then run the command again.',
+    },
+  );

@@ -30,7 +30,11 @@ export function runtimePackageJson(spec: DeploymentSpec): GeneratedFile {
  * package at the version and integrity Slipway was tested with, under a root that depends on Slipway itself. So
  * `npm ci` in the image installs exactly that tree. `tarballIntegrity` pins the packed package (tarball source).
  */
-export function runtimeLockfile(spec: DeploymentSpec, slipwayLock: NpmLockfile, tarballIntegrity?: string): GeneratedFile {
+export function runtimeLockfile(
+  spec: DeploymentSpec,
+  slipwayLock: NpmLockfile,
+  tarballIntegrity?: string,
+): GeneratedFile {
   const root = slipwayLock.packages[''] ?? {};
   const slipwayEntry = {
     version: spec.slipway.version,

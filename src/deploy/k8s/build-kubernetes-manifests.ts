@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { DeploymentSpec } from '../deployment-spec.js';
 import { writeGeneratedFiles } from '../write-generated-files.js';
-import { type KubernetesTargetOptions, generateKubernetesManifests } from './generate-kubernetes-manifests.js';
+import { generateKubernetesManifests, type KubernetesTargetOptions } from './generate-kubernetes-manifests.js';
 import { kubectlApply } from './kubectl-apply.js';
 
 export interface BuildKubernetesInput extends KubernetesTargetOptions {

@@ -24,7 +24,11 @@ export async function kubectlApply(env: NodeJS.ProcessEnv, dir: string, output: 
   const context = await kubectlContext(env);
   const result = await runProgram('kubectl', ['apply', '--filename', dir], { env, forward: output });
   if (result.code === 0) return context;
-  throw new SlipwayError('INVALID_STATE', `kubectl apply of ${dir} on ${context} failed (${result.failure ?? `exit status ${result.code}`}).`, {
-    hint: 'Its output is above: fix the cause (permissions, a missing CRD for --kserve) and apply again.',
-  });
+  throw new SlipwayError(
+    'INVALID_STATE',
+    `kubectl apply of ${dir} on ${context} failed (${result.failure ?? `exit status ${result.code}`}).`,
+    {
+      hint: 'Its output is above: fix the cause (permissions, a missing CRD for --kserve) and apply again.',
+    },
+  );
 }

@@ -20,7 +20,10 @@ export function deploymentManifest(spec: DeploymentSpec): Manifest {
       minReadySeconds: 5,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: standardLabels(spec), annotations: { ...modelAnnotations(spec), ...scrapeAnnotations(spec) } },
+        metadata: {
+          labels: standardLabels(spec),
+          annotations: { ...modelAnnotations(spec), ...scrapeAnnotations(spec) },
+        },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -65,7 +68,9 @@ export function autoscalerManifest(spec: DeploymentSpec): Manifest {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workloadName(spec) },
       minReplicas: spec.replicas,
       maxReplicas: spec.maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
   };
