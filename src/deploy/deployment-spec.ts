@@ -51,7 +51,9 @@ export const deploymentSpecSchema = z
   .strictObject({
     schema: z.literal(DEPLOYMENT_SPEC_SCHEMA_VERSION),
     model: z.strictObject({
-      name: dnsLabel('the model name (as a Kubernetes name)').max(40, 'the model name is longer than 40 characters'),
+      name: dnsLabel('the model name (as a Kubernetes name)')
+        .max(40, 'the model name is longer than 40 characters')
+        .regex(/^[a-z]/, 'the model name must start with a letter (Kubernetes Service names do)'),
       version: z.string().max(63).regex(LABEL_VALUE, 'the version must be a label value (letters, digits, -_.)'),
       semver: z.string().regex(SEMVER, 'not a semantic version (MAJOR.MINOR.PATCH)'),
       digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256:<64 hex> digest of the model tree'),

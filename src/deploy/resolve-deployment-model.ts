@@ -65,10 +65,12 @@ async function resolveFolderModel(folder: string, uri: string, options: FolderMo
   };
 }
 
-/** A folder name made a Kubernetes name: lowercase, runs of other characters as `-`, at most 40 characters. */
-export const kubernetesName = (text: string): string =>
-  text
+/** A folder name made a Kubernetes name: lowercase, runs of other characters as `-`, a letter first, ≤ 40 characters. */
+export function kubernetesName(text: string): string {
+  const name = text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 40)
-    .replace(/^-+|-+$/g, '') || 'model';
+    .replace(/^-+/, '');
+  const lettered = /^[a-z]/.test(name) ? name : `model-${name}`;
+  return lettered.slice(0, 40).replace(/-+$/, '');
+}

@@ -89,11 +89,8 @@ export async function writeGeneratedFiles(
     files.map((file) => file.path),
     options.force,
   );
-  const written: string[] = [];
-  for (const file of files) {
-    const target = await confinedTarget(realOut, file.path);
-    await atomicWriteFile(target, file.content);
-    written.push(target);
-  }
-  return written;
+  const targets: string[] = [];
+  for (const file of files) targets.push(await confinedTarget(realOut, file.path));
+  for (const [index, file] of files.entries()) await atomicWriteFile(targets[index] as string, file.content);
+  return targets;
 }

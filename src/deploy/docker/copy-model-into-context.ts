@@ -45,9 +45,9 @@ async function copyFolder(from: string, to: string, rel: string, out: TreeEntry[
 async function copyFile(source: string, dest: string, path: string, count: number): Promise<TreeEntry> {
   if (count >= MAX_MODEL_FILES) throw invalidParameter(`The model folder holds more than ${MAX_MODEL_FILES} files.`);
   await mkdir(dirname(dest), { recursive: true });
-  const hasher = hashThrough(createReadStream(source));
-  const size = await writeStreamToFile(hasher, dest, { mode: 0o644 });
   const executable = ((await stat(source)).mode & 0o111) !== 0;
+  const hasher = hashThrough(createReadStream(source));
+  const size = await writeStreamToFile(hasher, dest, { mode: fileModeOf(executable) });
   return { path, digest: `sha256:${hasher.result().hex}`, size, mode: fileModeOf(executable) };
 }
 
