@@ -37,7 +37,7 @@ describe('DeploymentSpec', () => {
         { name: 'Wine_Model', semver: 'one' },
       ),
     );
-    expect(message).toContain('Invalid deployment (8 problems)');
+    expect(message).toContain('Invalid deployment (9 problems)');
     for (const path of [
       'model.name',
       'model.semver',

@@ -9,9 +9,20 @@ export const GITHUB_WORKFLOW_PATH = '.github/workflows/slipway.yml';
  * release tag from the action's repository (`git ls-remote https://github.com/actions/checkout v4.2.2`).
  */
 export const PINNED_ACTIONS = {
-  checkout: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', // v4.2.2
-  setupNode: 'actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af', // v4.1.0
+  checkout: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+  setupNode: 'actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af',
 } as const;
+
+/** The release each pinned commit is, written beside it in the workflow for the reader (and for Dependabot). */
+const ACTION_RELEASES: Record<string, string> = {
+  [PINNED_ACTIONS.checkout]: 'v4.2.2',
+  [PINNED_ACTIONS.setupNode]: 'v4.1.0',
+};
+
+const withReleaseComments = (yaml: string): string =>
+  yaml.replace(/^(\s*uses: )(\S+)$/gm, (line, _prefix: string, action: string) =>
+    ACTION_RELEASES[action] === undefined ? line : `${line} # ${ACTION_RELEASES[action]}`,
+  );
 
 export interface CiOptions {
   /** The branch whose pushes release to staging. */
@@ -74,6 +85,6 @@ const HEADER = (options: CiOptions) => [
 ];
 
 export function generateGithubWorkflow(options: CiOptions): GeneratedFile {
-  const body = stringify(githubWorkflow(options), { lineWidth: 0 });
+  const body = withReleaseComments(stringify(githubWorkflow(options), { lineWidth: 0 }));
   return { path: GITHUB_WORKFLOW_PATH, content: `${HEADER(options).join('\n')}\n${body}` };
 }

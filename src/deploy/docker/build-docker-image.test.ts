@@ -70,7 +70,7 @@ describe('resolveDeploymentModel (folder)', () => {
 
 describe('buildDockerImage', () => {
   it('writes the context with the model copied at model/<hex> and says plainly that no engine answered', async () => {
-    const { spec, result } = await build(pathWith(join(dir, 'empty-bin')), 'auto');
+    const { spec, result } = await build({ PATH: join(dir, 'empty-bin') }, 'auto');
     const hex = spec.model.digest.slice(7);
     expect(result.built).toBe(false);
     expect(result.engine?.reason).toContain('docker command is not installed');
@@ -100,11 +100,11 @@ describe('buildDockerImage', () => {
   });
 
   it('refuses to clobber an earlier context without force; with force replaces the model copy', async () => {
-    await build(pathWith(join(dir, 'empty-bin')), 'never');
-    await expect(build(pathWith(join(dir, 'empty-bin')), 'never')).rejects.toMatchObject({
+    await build({ PATH: join(dir, 'empty-bin') }, 'never');
+    await expect(build({ PATH: join(dir, 'empty-bin') }, 'never')).rejects.toMatchObject({
       code: 'RESOURCE_ALREADY_EXISTS',
     });
-    const { spec } = await build(pathWith(join(dir, 'empty-bin')), 'never', true);
+    const { spec } = await build({ PATH: join(dir, 'empty-bin') }, 'never', true);
     expect((await folderTree(join(dir, 'ctx', 'model', spec.model.digest.slice(7)))).digest).toBe(spec.model.digest);
   });
 
