@@ -89,6 +89,14 @@ const COMMANDS: CommandTable = {
     summary: 'register model versions, move aliases, read the audit trail, download pinned models',
     load: async () => (await import('./commands/models-command.js')).modelsCommand,
   },
+  build: {
+    summary: 'write a Docker build context or Kubernetes manifests serving a model (pinned by digest)',
+    load: async () => (await import('./commands/build-command.js')).buildCommand,
+  },
+  ci: {
+    summary: 'write a CI workflow (GitHub Actions, GitLab CI) that releases models on push',
+    load: async () => (await import('./commands/ci-command.js')).ciCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */
