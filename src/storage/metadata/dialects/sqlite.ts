@@ -161,9 +161,21 @@ async function prepareLocation(path: string): Promise<void> {
   if (existing?.isDirectory()) throw cannotOpen(path, undefined, 'it is a directory, not a file');
 }
 
+/**
+ * Reads of a file-backed store go through a memory map of its first 256 MiB, and up to 64 MiB of pages stay in
+ * SQLite's own cache (the default is 2 MiB). With the defaults, a search over 100,000 runs re-reads its index
+ * pages through a system call per page, which cost about half of its CPU time.
+ */
+const MMAP_BYTES = 256 * 1024 * 1024;
+const CACHE_KIB = 64 * 1024;
+
 function applyPragmas(database: BetterSqlite3.Database, isFile: boolean): void {
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  if (isFile) database.pragma('journal_mode = WAL');
+  if (isFile) {
+    database.pragma('journal_mode = WAL');
+    database.pragma(`mmap_size = ${MMAP_BYTES}`);
+  }
+  database.pragma(`cache_size = -${CACHE_KIB}`);
   database.pragma('foreign_keys = ON');
 }
 
