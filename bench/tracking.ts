@@ -76,7 +76,7 @@ async function stopServer(server: Server): Promise<void> {
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 /** One request with node:http (lighter on the client's CPU than fetch, which shares the cores with the server). */
-function request(server: Server, method: 'GET' | 'POST', path: string, body?: string): Promise<string> {
+function requestOnce(server: Server, method: 'GET' | 'POST', path: string, body?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const headers =
       body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
@@ -93,6 +93,16 @@ function request(server: Server, method: 'GET' | 'POST', path: string, body?: st
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Retries once when a kept-alive socket was closed by the server while idle (ECONNRESET before any answer). */
+async function request(server: Server, method: 'GET' | 'POST', path: string, body?: string): Promise<string> {
+  try {
+    return await requestOnce(server, method, path, body);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ECONNRESET') throw error;
+    return requestOnce(server, method, path, body);
+  }
 }
 
 async function call<T>(server: Server, path: string, body: unknown): Promise<T> {
@@ -249,11 +259,16 @@ interface Timed {
   readonly p90: number;
 }
 
-/** Milliseconds of `reps` calls after 3 warm-up calls: median and 90th percentile. */
+/** Milliseconds of `reps` calls (fewer past 30 s in all) after warm-up calls: median and 90th percentile. */
 async function timed(reps: number, work: () => Promise<unknown>): Promise<Timed> {
-  for (let i = 0; i < 3; i++) await work();
+  const first = await seconds(work);
+  for (let i = 0; i < 2 && first < 1; i++) await work();
   const ms: number[] = [];
-  for (let i = 0; i < reps; i++) ms.push((await seconds(work)) * 1000);
+  for (let spent = 0; ms.length < reps && (ms.length < 3 || spent < 30); ) {
+    const took = await seconds(work);
+    spent += took;
+    ms.push(took * 1000);
+  }
   const sorted = [...ms].sort((a, b) => a - b);
   return { p50: median(ms), p90: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] ?? 0 };
 }

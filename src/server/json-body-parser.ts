@@ -19,19 +19,26 @@ const CLOSE_BRACE = 0x7d;
  */
 export function exceedsJsonDepth(bytes: Uint8Array, max: number): boolean {
   let depth = 0;
-  let inString = false;
   const length = bytes.length;
   for (let i = 0; i < length; i++) {
     const c = bytes[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
+    if (c === QUOTE) i = closingQuote(bytes, i);
     else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
       if (++depth > max) return true;
     } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
   }
   return false;
+}
+
+/** The index of the quote that closes the string opening at `start` (the end when there is none). */
+function closingQuote(bytes: Uint8Array, start: number): number {
+  const length = bytes.length;
+  for (let i = start + 1; i < length; i++) {
+    const c = bytes[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return length;
 }
 
 /**
