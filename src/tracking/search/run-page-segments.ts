@@ -3,7 +3,7 @@ import type { FilterClause, OrderByTerm } from '../../domain/search/filter-ast.j
 import type { LifecycleStage } from '../../storage/metadata/schema.js';
 import type { DialectName } from '../../storage/metadata/sql-dialect.js';
 import { runFilterConditions } from './run-filter-sql.js';
-import { orderItem, termOrderItems, tieBreakerItems } from './run-order-sql.js';
+import { termOrderItems, tieBreakerItems } from './run-order-sql.js';
 import { numberPredicate } from './sql-predicates.js';
 
 /** What one run search asks for, parsed and resolved. */
