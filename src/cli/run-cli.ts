@@ -4,6 +4,13 @@ import type { CliContext, CommandTable } from './cli-context.js';
 import { EXIT } from './exit-codes.js';
 import { renderError } from './render-error.js';
 
+/** Thrown by a command that ends with a status of its own, already reported (`runs start` exits as its child). */
+export class CommandExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit status ${status}`);
+  }
+}
+
 export interface RunCliOptions extends Omit<CliContext, 'json'> {
   readonly commands: CommandTable;
 }
@@ -59,6 +66,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof CommandExit) return error.status;
     if (!(error instanceof CommanderError)) return report(error);
     if (error.exitCode === 0) return EXIT.ok;
     return error.code.startsWith('commander.help') ? EXIT.usage : report(usageError(error));

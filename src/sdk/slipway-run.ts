@@ -53,13 +53,21 @@ async function localFiles(localPath: string): Promise<{ file: string; relativePa
  */
 export class SlipwayRun {
   readonly info: RunInfo;
+  /** A run this process did not start (`slipway runs start` did): left open at exit, its status set by its owner. */
+  readonly adopted: boolean;
   readonly #client: TrackingClient;
   readonly #metrics: MetricBatcher;
   #ended = false;
 
-  constructor(client: TrackingClient, run: Run, options: MetricBatcherOptions = {}) {
+  constructor(
+    client: TrackingClient,
+    run: Run,
+    options: MetricBatcherOptions = {},
+    ownership: { readonly adopted?: boolean } = {},
+  ) {
     this.#client = client;
     this.info = run.info;
+    this.adopted = ownership.adopted ?? false;
     this.#metrics = new MetricBatcher((metrics) => client.logBatch({ runId: this.id, metrics }), options);
   }
 
@@ -130,6 +138,13 @@ export class SlipwayRun {
     } finally {
       await this.#client.updateRun({ runId: this.id, status: options.status ?? 'FINISHED', endTime: Date.now() });
     }
+  }
+
+  /** Flushes the metrics and stops logging, leaving the run's status and end time to whoever owns it. */
+  async release(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    await this.#metrics.flush();
   }
 
   #checkOpen(): void {

@@ -125,6 +125,26 @@ function describeSdk(kind: string, setup: () => Promise<Setup>) {
       expect(run.ended).toBe(true);
     });
 
+    it('adopts the run named by SLIPWAY_RUN_ID (as under `slipway runs start`) and leaves its status to its owner', async () => {
+      const { trackingUri, objectsUri } = await setup();
+      const owner = await Slipway.connect({ trackingUri, objectsUri, lineage: false });
+      const started = await owner.startRun({ experiment: 'owned' });
+      const env = { SLIPWAY_RUN_ID: started.id, SLIPWAY_TRACKING_URI: trackingUri };
+      const child = await Slipway.connect({ objectsUri, env, cwd: await tempDir() });
+      const run = await child.startRun({ experiment: 'ignored', tags: { stage: 'child' } });
+      expect([run.id, run.adopted]).toEqual([started.id, true]);
+      run.logMetric('loss', 0.5, { step: 1 });
+      await child.close();
+      const seen = await owner.client.getRun(started.id);
+      expect(seen.info.status).toBe('RUNNING');
+      expect(seen.data.metrics.map((m) => [m.key, m.value])).toEqual([['loss', 0.5]]);
+      expect(seen.data.tags).toEqual(expect.arrayContaining([{ key: 'stage', value: 'child' }]));
+      await expect(owner.client.getExperimentByName('ignored')).rejects.toMatchObject({
+        code: 'RESOURCE_DOES_NOT_EXIST',
+      });
+      await owner.close({ status: 'FINISHED' });
+    });
+
     it('surfaces a failed background batch on the next call and at end()', async () => {
       const { slipway } = await connect({ maxBatch: 2 });
       const run = await slipway.startRun({ experiment: 'errors' });

@@ -50,16 +50,29 @@ export class Slipway {
     this.#options = options;
   }
 
+  /**
+   * Opens the tracking URI: `options.trackingUri`, else SLIPWAY_TRACKING_URI (set by `slipway runs start`), else
+   * the configuration's metadata.uri.
+   */
   static async connect(options: ConnectOptions = {}): Promise<Slipway> {
-    const needsConfig = options.trackingUri === undefined || options.objectsUri === undefined;
-    const config = needsConfig ? await loadConfig({ cwd: options.cwd, env: options.env ?? process.env }) : undefined;
-    const uri = options.trackingUri ?? config?.metadata.uri ?? '';
+    const env = options.env ?? process.env;
+    const trackingUri = options.trackingUri ?? (env.SLIPWAY_TRACKING_URI || undefined);
+    const needsConfig = trackingUri === undefined || options.objectsUri === undefined;
+    const config = needsConfig ? await loadConfig({ cwd: options.cwd, env }) : undefined;
+    const uri = trackingUri ?? config?.metadata.uri ?? '';
     const client = await openTrackingClient(uri, { objectsUri: options.objectsUri ?? config?.objects.uri });
     return new Slipway(client, options);
   }
 
-  /** Starts a RUNNING run in the named experiment (created if missing), with lineage tags. */
+  /**
+   * Starts a RUNNING run in the named experiment (created if missing), with lineage tags. Under `slipway runs
+   * start` (SLIPWAY_RUN_ID, or MLflow's MLFLOW_RUN_ID, in the environment) it adopts that run instead: the
+   * command's run, whose lineage and final status `runs start` records; `options.tags` are set on it.
+   */
   async startRun(options: StartRunOptions): Promise<SlipwayRun> {
+    const env = this.#options.env ?? process.env;
+    const adopted = env.SLIPWAY_RUN_ID || env.MLFLOW_RUN_ID;
+    if (adopted) return this.#adopt(adopted, options);
     const experiment = await this.#experiment(options.experiment);
     const lineage =
       this.#options.lineage === false
@@ -74,6 +87,15 @@ export class Slipway {
       tags: [...lineage.filter((tag) => !given.some((g) => g.key === tag.key)), ...given],
     });
     const handle = new SlipwayRun(this.client, run, this.#options.metrics);
+    this.#track(handle);
+    return handle;
+  }
+
+  async #adopt(runId: string, options: StartRunOptions): Promise<SlipwayRun> {
+    const handle = new SlipwayRun(this.client, await this.client.getRun(runId), this.#options.metrics, {
+      adopted: true,
+    });
+    if (options.tags !== undefined) await handle.setTags(options.tags);
     this.#track(handle);
     return handle;
   }
@@ -112,7 +134,7 @@ export class Slipway {
     const runs = [...this.#open].filter((run) => !run.ended);
     this.#open.clear();
     process.off('beforeExit', this.#onBeforeExit);
-    const results = await Promise.allSettled(runs.map((run) => run.end({ status })));
+    const results = await Promise.allSettled(runs.map((run) => (run.adopted ? run.release() : run.end({ status }))));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   }

@@ -49,7 +49,7 @@ export async function createRun(deps: TrackingDeps, input: CreateRunInput): Prom
 }
 
 /** MLflow's rule: run_name and the mlflow.runName tag must agree when both are given. */
-function resolveRunName(runName: string | undefined, tagName: string | undefined): string {
+export function resolveRunName(runName: string | undefined, tagName: string | undefined): string {
   if (runName !== undefined && runName !== '' && tagName !== undefined && tagName !== runName) {
     throw invalidParameter(
       `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name=${quote(runName)}, mlflow.runName=${quote(tagName)}).`,

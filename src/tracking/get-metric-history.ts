@@ -40,12 +40,12 @@ export async function getMetricHistory(deps: TrackingDeps, input: GetMetricHisto
   await requireRun(db, input.runId);
   const key = await readStoreKey(db, 'page_token');
   const after = input.pageToken ? readToken(key, input.pageToken, input) : undefined;
-  const rows = await selectMetricHistory(db, { runUuid: input.runId, key: input.metricKey, after, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const items = page.map(({ key: metricKey, value, timestamp, step }) => ({ key: metricKey, value, timestamp, step }));
-  if (rows.length <= limit || last === undefined) return { items };
-  return { items, nextPageToken: signPageToken(key, PURPOSE, toToken(input, last.position)) };
+  const query = { runUuid: input.runId, key: input.metricKey, after, limit };
+  const { points, last } = await selectMetricHistory(db, query);
+  if (points.length < limit || last === undefined) return { items: points };
+  const more = await selectMetricHistory(db, { ...query, after: last, limit: 1 });
+  if (more.points.length === 0) return { items: points };
+  return { items: points, nextPageToken: signPageToken(key, PURPOSE, toToken(input, last)) };
 }
 
 function pageSize(maxResults: number | undefined): number {

@@ -25,7 +25,8 @@ export async function logBatch(deps: TrackingDeps, input: LogBatchInput): Promis
   });
 }
 
-function checkBatchLimits(input: BatchInput): void {
+/** MLflow's per-request counts (1000 metrics, 100 params, 100 tags, 1000 in all). */
+export function checkBatchLimits(input: BatchInput): void {
   const metrics = input.metrics?.length ?? 0;
   const params = input.params?.length ?? 0;
   const tags = input.tags?.length ?? 0;

@@ -36,7 +36,7 @@ export async function logInputs(
   });
 }
 
-function checkDatasetInput(entry: DatasetInput, at: string): DatasetInput {
+export function checkDatasetInput(entry: DatasetInput, at: string): DatasetInput {
   const { dataset } = entry;
   const path = (field: string) => fieldPath(`${at}.dataset`, field);
   if (dataset.name === '') throw invalidValue(path('name'), '', 'a dataset name must not be empty.');
@@ -51,7 +51,7 @@ function checkDatasetInput(entry: DatasetInput, at: string): DatasetInput {
 }
 
 /** The first entry for each (name, digest): one input per dataset and run. */
-function uniqueInputs(inputs: readonly DatasetInput[]): DatasetInput[] {
+export function uniqueInputs(inputs: readonly DatasetInput[]): DatasetInput[] {
   const byKey = new Map<string, DatasetInput>();
   for (const entry of inputs) {
     const key = datasetKey(entry.dataset.name, entry.dataset.digest);

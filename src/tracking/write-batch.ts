@@ -128,7 +128,7 @@ async function writeParams(db: Db, runUuid: string, params: readonly Param[]): P
 }
 
 /** MLflow: a param is immutable; logging the same value again is fine, another value is INVALID_PARAMETER_VALUE. */
-function refuseChangedParams(runUuid: string, params: readonly Param[], stored: Map<string, string>): void {
+export function refuseChangedParams(runUuid: string, params: readonly Param[], stored: Map<string, string>): void {
   const changed = params.filter((param) => stored.has(param.key) && stored.get(param.key) !== param.value);
   const [first] = changed;
   if (first === undefined) return;

@@ -4,6 +4,7 @@ import type { Run } from '../../tracking/types.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
 import { listExperiments } from './experiments-command.js';
 import { compareRuns, comparisonTable, runDetails, runTable } from './runs-output.js';
+import { registerRunsStart } from './runs-start-command.js';
 import {
   collect,
   parsePositiveInt,
@@ -73,7 +74,7 @@ const searchCommand = (command: Command, withFilter: boolean) => {
     .option('--order-by <clause>', 'e.g. "metrics.acc DESC" (repeatable)', collect, []);
 };
 
-/** `slipway runs list|show|compare|search`. */
+/** `slipway runs list|show|compare|search|start`. */
 export const runsCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
     const group = program.command('runs').description('inspect tracked runs: params, metrics, tags, lineage');
@@ -91,5 +92,6 @@ export const runsCommand: CommandModule = {
       .description('params and latest metrics of several runs side by side')
       .argument('<run-ids...>', 'two or more run ids')
       .action((runIds: string[], options: TrackingOptions) => runCompare(context, runIds, options));
+    registerRunsStart(group, context);
   },
 };

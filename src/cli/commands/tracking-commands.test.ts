@@ -65,7 +65,9 @@ async function cli(place: Place, ...args: string[]) {
   stderr.on('data', (chunk: Buffer) => {
     text.err += chunk.toString();
   });
-  const argv = [...args, '--tracking-uri', place.trackingUri];
+  const end = args.indexOf('--');
+  const uri = ['--tracking-uri', place.trackingUri];
+  const argv = end === -1 ? [...args, ...uri] : [...args.slice(0, end), ...uri, ...args.slice(end)];
   const options = { commands: COMMANDS, stdout, stderr, version: '0' };
   const code = await runCli(argv, { ...options, env: {}, cwd: place.dir, homeDir: place.dir });
   return { code, stdout: text.out, stderr: text.err };
@@ -135,6 +137,114 @@ function describeCommands(kind: string, makePlace: () => Promise<Place>) {
       });
       const table = await cli(place, 'runs', 'compare', rf, gb);
       expect(table.stdout).toMatch(/metrics\.acc\s+0\.8\s+0\.9/);
+    });
+
+    it('runs start: runs a command in a run, gives it the run in its env, ends FINISHED or FAILED by exit code', async () => {
+      const place = await makePlace();
+      const script =
+        'console.log(process.env.SLIPWAY_RUN_ID + " " + process.env.MLFLOW_TRACKING_URI); process.exit(Number(process.argv[1]))';
+      const ok = await cli(
+        place,
+        'runs',
+        'start',
+        '--experiment',
+        'jobs',
+        '--name',
+        'ok',
+        '--',
+        process.execPath,
+        '-e',
+        script,
+        '0',
+      );
+      const [runId, uri] = ok.stdout.trim().split(' ') as [string, string];
+      expect([ok.code, uri]).toEqual([0, place.trackingUri]);
+      const run = await place.client.getRun(runId);
+      expect(run.info).toMatchObject({ runName: 'ok', status: 'FINISHED' });
+      expect(run.info.endTime).not.toBeNull();
+      const tags = Object.fromEntries(run.data.tags.map((tag) => [tag.key, tag.value]));
+      expect(tags['slipway.command']).toContain(`${process.execPath} -e`);
+      expect(tags['slipway.env.node']).toBe(process.version);
+      const failed = await cli(
+        place,
+        'runs',
+        'start',
+        '--experiment',
+        'jobs',
+        '--json',
+        '--',
+        process.execPath,
+        '-e',
+        script,
+        '3',
+      );
+      expect(failed.code).toBe(3);
+      const result = JSON.parse(failed.stdout.trim().split('\n').at(-1) ?? '') as { runId: string; status: string };
+      expect(result).toMatchObject({ status: 'FAILED', exitCode: 3 });
+      expect((await place.client.getRun(result.runId)).info.status).toBe('FAILED');
+    });
+
+    it('runs start: a command logging through the run id it was given lands in that run', async () => {
+      const place = await makePlace();
+      const script = [
+        'const { SLIPWAY_RUN_ID: id, MLFLOW_TRACKING_URI: uri } = process.env;',
+        "if (!uri.startsWith('http')) process.exit(0);",
+        'const metrics = [{ key: "loss", value: 0.25, timestamp: 1, step: 7 }];',
+        "await fetch(uri + '/api/2.0/mlflow/runs/log-batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run_id: id, metrics }) });",
+      ].join('\n');
+      const started = await cli(
+        place,
+        'runs',
+        'start',
+        '--json',
+        '--',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        script,
+      );
+      const { runId } = JSON.parse(started.stdout.trim()) as { runId: string };
+      const run = await place.client.getRun(runId);
+      expect(run.info.status).toBe('FINISHED');
+      if (place.trackingUri.startsWith('http'))
+        expect(run.data.metrics).toEqual([{ key: 'loss', value: 0.25, timestamp: 1, step: 7 }]);
+    });
+
+    it('runs start: SIGTERM is passed to the command and the run ends KILLED', async () => {
+      const place = await makePlace();
+      const script =
+        'console.log("ready"); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(143));';
+      const stdout = new PassThrough();
+      let seen = '';
+      stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('ready')) process.emit('SIGTERM', 'SIGTERM');
+      });
+      const argv = [
+        'runs',
+        'start',
+        '--json',
+        '--tracking-uri',
+        place.trackingUri,
+        '--',
+        process.execPath,
+        '-e',
+        script,
+      ];
+      const options = { commands: COMMANDS, stdout, stderr: new PassThrough(), version: '0', env: {}, cwd: place.dir };
+      const code = await runCli(argv, { ...options, homeDir: place.dir });
+      const result = JSON.parse(seen.trim().split('\n').at(-1) ?? '') as { runId: string };
+      expect(code).toBe(143);
+      expect((await place.client.getRun(result.runId)).info.status).toBe('KILLED');
+    });
+
+    it('runs start: a command that cannot start fails the run and says so', async () => {
+      const place = await makePlace();
+      const missing = await cli(place, 'runs', 'start', '--experiment', 'jobs', '--', 'no-such-program-slipway');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('Cannot run "no-such-program-slipway"');
+      const runs = await json<{ runs: { info: { status: string } }[] }>(place, 'runs', 'list', '--experiment', 'jobs');
+      expect(runs.runs.map((run) => run.info.status)).toEqual(['FAILED']);
     });
 
     it('reports an unknown run with its code and a bad filter as invalid', async () => {

@@ -24,6 +24,25 @@ export function runAttributeColumn(key: string): Expression<unknown> {
 }
 
 /**
+ * `<table> <alias>`, on SQLite with the covering (run_uuid, key, …) index named (migrations 0004 and 0007). Without
+ * statistics SQLite probes the unique (run_uuid, key) primary key instead, then reads the table row for the value:
+ * two b-tree searches per run where the covering index takes one, for every run a search walks past.
+ */
+const SQLITE_COVERING: Readonly<Record<string, RawBuilder<unknown>>> = {
+  latest_metrics: sql`latest_metrics m indexed by latest_metrics_run_key_nan_value_idx`,
+  params: sql`params p indexed by params_run_key_value_idx`,
+  run_tags: sql`run_tags t indexed by run_tags_run_key_value_idx`,
+};
+const PLAIN: Readonly<Record<string, RawBuilder<unknown>>> = {
+  latest_metrics: sql`latest_metrics m`,
+  params: sql`params p`,
+  run_tags: sql`run_tags t`,
+};
+
+const probed = (table: 'latest_metrics' | 'params' | 'run_tags', dialect: DialectName): RawBuilder<unknown> =>
+  (dialect === 'sqlite' ? SQLITE_COVERING : PLAIN)[table] ?? sql.raw(table);
+
+/**
  * One SQL condition per filter clause, over `runs as r`. Metric, param, tag and dataset clauses are EXISTS
  * subqueries correlated on `runId` (r.run_uuid, or the run id column of the table driving the query, so they
  * can be checked before the run row is read). Metrics compare the latest value, IEEE-style: NaN matches only !=.
@@ -44,11 +63,11 @@ function runFilterCondition(
   const { entity, key, op, value } = clause;
   switch (entity) {
     case 'metric':
-      return metricCondition(runId, key, op, value.kind === 'number' ? value.value : Number.NaN);
+      return metricCondition(runId, clause, dialect);
     case 'param':
-      return sql<SqlBool>`exists (select 1 from params p where p.run_uuid = ${runId} and p.key = ${key} and ${stringPredicate(sql.ref('p.value'), op, value, dialect)})`;
+      return sql<SqlBool>`exists (select 1 from ${probed('params', dialect)} where p.run_uuid = ${runId} and p.key = ${key} and ${stringPredicate(sql.ref('p.value'), op, value, dialect)})`;
     case 'tag':
-      return sql<SqlBool>`exists (select 1 from run_tags t where t.run_uuid = ${runId} and t.key = ${key} and ${stringPredicate(sql.ref('t.value'), op, value, dialect)})`;
+      return sql<SqlBool>`exists (select 1 from ${probed('run_tags', dialect)} where t.run_uuid = ${runId} and t.key = ${key} and ${stringPredicate(sql.ref('t.value'), op, value, dialect)})`;
     case 'attribute':
       return value.kind === 'number'
         ? numberPredicate(runAttributeColumn(key), op, value.value)
@@ -60,12 +79,14 @@ function runFilterCondition(
   }
 }
 
-function metricCondition(runId: Expression<unknown>, key: string, op: FilterClause['op'], value: number) {
+function metricCondition(runId: Expression<unknown>, clause: FilterClause, dialect: DialectName) {
+  const { key, op } = clause;
+  const value = clause.value.kind === 'number' ? clause.value.value : Number.NaN;
   const compare =
     op === '!='
       ? sql<SqlBool>`(m.is_nan = 1 or ${numberPredicate(sql.ref('m.value'), op, value)})`
       : sql<SqlBool>`m.is_nan = 0 and ${numberPredicate(sql.ref('m.value'), op, value)}`;
-  return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_uuid = ${runId} and m.key = ${key} and ${compare})`;
+  return sql<SqlBool>`exists (select 1 from ${probed('latest_metrics', dialect)} where m.run_uuid = ${runId} and m.key = ${key} and ${compare})`;
 }
 
 /** A run matches when one of its dataset inputs matches (as MLflow: `!=` means "has another dataset"). */

@@ -3,7 +3,7 @@ import type { FilterClause, OrderByTerm } from '../../domain/search/filter-ast.j
 import type { LifecycleStage } from '../../storage/metadata/schema.js';
 import type { DialectName } from '../../storage/metadata/sql-dialect.js';
 import { runFilterConditions } from './run-filter-sql.js';
-import { orderItem, termOrderItems, tieBreakerItems } from './run-order-sql.js';
+import { termOrderItems, tieBreakerItems } from './run-order-sql.js';
 import { numberPredicate } from './sql-predicates.js';
 
 /** What one run search asks for, parsed and resolved. */
@@ -93,7 +93,8 @@ export function metricSegments(search: RunSearch, dialect: DialectName): Segment
       ...baseConditions(search),
       ...runFilterConditions(search.clauses, sql.ref('o.run_uuid'), dialect),
     ],
-    order: isNan === 0 ? [orderItem(sql.ref('o.value'), first.ascending, false, dialect), ...tail] : tail,
+    // o.value is NOT NULL: no NULLS clause, so PostgreSQL can walk the ascending index backwards for DESC.
+    order: isNan === 0 ? [first.ascending ? sql`o.value asc` : sql`o.value desc`, ...tail] : tail,
   });
   const missing: Segment = {
     from: sql`runs r`,

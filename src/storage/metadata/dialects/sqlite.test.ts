@@ -1,6 +1,7 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SlipwayError } from '../../../domain/errors.js';
-import { sqliteLocation } from './sqlite.js';
+import { cachingStatements, sqliteLocation } from './sqlite.js';
 import { sqliteErrorTranslator } from './sqlite-errors.js';
 
 describe('sqliteLocation', () => {
@@ -56,5 +57,54 @@ describe('sqliteErrorTranslator', () => {
     const plain = new Error('x');
     expect([translate(syntax), translate(plain)]).toEqual([syntax, plain]);
     expect(translate(syntax)).toBe(syntax);
+  });
+});
+
+describe('cachingStatements', () => {
+  const open = () => {
+    const database = new BetterSqlite3(':memory:');
+    database.exec('create table t (id integer primary key, v text)');
+    return database;
+  };
+
+  it('prepares a SQL text once and hands the same statement out again', () => {
+    const database = open();
+    const cached = cachingStatements(database);
+    const insert = cached.prepare('insert into t (v) values (?)');
+    insert.run(['a']);
+    expect(cached.prepare('insert into t (v) values (?)')).toBe(insert);
+    cached.prepare('insert into t (v) values (?)').run(['b']);
+    expect(cached.prepare('select v from t order by id').all([])).toEqual([{ v: 'a' }, { v: 'b' }]);
+    cached.close();
+    expect(database.open).toBe(false);
+  });
+
+  it('keeps at most `size` statements, dropping the least recently used', () => {
+    const cached = cachingStatements(open(), 2);
+    const one = cached.prepare('select 1');
+    const two = cached.prepare('select 2');
+    expect(cached.prepare('select 1')).toBe(one);
+    cached.prepare('select 3');
+    expect(cached.prepare('select 1')).toBe(one);
+    expect(cached.prepare('select 2')).not.toBe(two);
+  });
+
+  it('prepares a fresh statement while the cached one is still being iterated', () => {
+    const database = open();
+    database.exec("insert into t (v) values ('a'), ('b')");
+    const cached = cachingStatements(database);
+    const sql = 'select v from t order by id';
+    const seen: unknown[] = [];
+    for (const row of cached.prepare(sql).iterate([])) seen.push(row, cached.prepare(sql).all([]));
+    expect(seen).toEqual([{ v: 'a' }, [{ v: 'a' }, { v: 'b' }], { v: 'b' }, [{ v: 'a' }, { v: 'b' }]]);
+  });
+
+  it('runs cached statements again after the schema changed under them', () => {
+    const database = open();
+    const cached = cachingStatements(database);
+    const sql = 'select * from t';
+    expect(cached.prepare(sql).all([])).toEqual([]);
+    database.exec("alter table t add column w text default 'x'; insert into t (v) values ('a')");
+    expect(cached.prepare(sql).all([])).toEqual([{ id: 1, v: 'a', w: 'x' }]);
   });
 });

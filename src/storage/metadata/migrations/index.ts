@@ -6,6 +6,7 @@ import { migration0003Artifacts } from './0003-artifacts.js';
 import { migration0004SearchIndexes } from './0004-search-indexes.js';
 import { migration0005Registry } from './0005-registry.js';
 import { migration0006Webhooks } from './0006-webhooks.js';
+import { migration0007RunSearchCovering } from './0007-run-search-covering.js';
 
 /**
  * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
@@ -19,5 +20,6 @@ export function listMigrations(dialect: MigrationDialect): Record<string, Migrat
     '0004-search-indexes': migration0004SearchIndexes(dialect),
     '0005-registry': migration0005Registry(dialect),
     '0006-webhooks': migration0006Webhooks(dialect),
+    '0007-run-search-covering': migration0007RunSearchCovering(dialect),
   };
 }

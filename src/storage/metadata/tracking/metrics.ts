@@ -133,21 +133,27 @@ export async function selectLatestMetrics(db: Db, runUuids: readonly string[]): 
   return byRun;
 }
 
-export interface HistoryRow extends MetricPoint {
-  readonly position: HistoryPosition;
+/** A page of history: the points, and where the last one sits (for the next page's `after`). */
+export interface HistorySlice {
+  readonly points: MetricPoint[];
+  readonly last?: HistoryPosition | undefined;
 }
 
-/** Up to `limit` points of one metric after `after`, in (step, timestamp, value) order: the primary key's order. */
+/**
+ * Up to `limit` points of one metric after `after`, in (step, timestamp, value) order: the primary key's order.
+ * The key is not read back (it is the one asked for) and each row becomes one point object: a page is 25,000
+ * rows, and reading the key text and copying rows twice cost a third of the time.
+ */
 export async function selectMetricHistory(
   db: Db,
   query: { runUuid: string; key: string; after?: HistoryPosition | undefined; limit: number },
-): Promise<HistoryRow[]> {
-  const { after } = query;
+): Promise<HistorySlice> {
+  const { after, key } = query;
   const rows = await db
     .selectFrom('metrics')
-    .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
+    .select(['value', 'timestamp', 'step', 'is_nan'])
     .where('run_uuid', '=', query.runUuid)
-    .where('key', '=', query.key)
+    .where('key', '=', key)
     .$if(after !== undefined, (qb) =>
       qb.where((eb) =>
         eb(
@@ -163,11 +169,12 @@ export async function selectMetricHistory(
     .orderBy('is_nan')
     .limit(query.limit)
     .execute();
-  return rows.map((row) => ({
-    key: row.key,
-    value: load(row),
-    timestamp: row.timestamp,
-    step: row.step,
-    position: { step: row.step, timestamp: row.timestamp, value: row.value, isNan: row.is_nan === 1 },
-  }));
+  const points: MetricPoint[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as (typeof rows)[number];
+    points[i] = { key, value: load(row), timestamp: row.timestamp, step: row.step };
+  }
+  const end = rows.at(-1);
+  const last = end && { step: end.step, timestamp: end.timestamp, value: end.value, isNan: end.is_nan === 1 };
+  return { points, last };
 }
