@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Digest } from '../domain/digest.js';
 import { missingObjects } from './cache/missing-objects.js';
-import { selectTracked, type Tracked } from './pointer/tracked.js';
+import { selectTracked, type Tracked, uniqueTracked } from './pointer/tracked.js';
 import type { ProgressListener } from './progress.js';
 import { compareCodePoints } from './tree/relative-path.js';
 import { fileModeOf, serializeTree, type TreeEntry } from './tree/tree.js';
@@ -47,7 +47,7 @@ export async function workspaceStatus(ws: Workspace, input: StatusInput): Promis
   const selections = await selectTracked(ws, input.cwd, input.targets ?? []);
   const tracked: TrackedStatus[] = [];
   let hashed = 0;
-  for (const { tracked: item } of selections) {
+  for (const item of uniqueTracked(selections)) {
     const expected = expectedState(ws, item);
     const current = await currentFiles(ws, item.data, input.onProgress);
     hashed += current.hashed;
