@@ -18,7 +18,15 @@ export async function readObjects(
   digests: readonly Digest[],
   maxObjectBytes: number,
 ): Promise<BatchReadResult[]> {
-  if (supportsBatches(store)) return store.readMany(digests, maxObjectBytes);
+  return supportsBatches(store) ? store.readMany(digests, maxObjectBytes) : readEach(store, digests, maxObjectBytes);
+}
+
+/** Reads small objects whole with a verified `get` each (bounded concurrency), as `readMany` answers. */
+export function readEach(
+  store: ObjectStore,
+  digests: readonly Digest[],
+  maxObjectBytes: number,
+): Promise<BatchReadResult[]> {
   return mapConcurrent(digests, FALLBACK_CONCURRENCY, async (digest): Promise<BatchReadResult> => {
     try {
       const head = await readHead(await store.get(digest), maxObjectBytes);
@@ -36,7 +44,11 @@ export async function readObjects(
  * checked `put` each (bounded concurrency). Per-object failures come back as results, as from `writeMany`.
  */
 export async function writeObjects(store: ObjectStore, objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
-  if (supportsBatches(store)) return store.writeMany(objects);
+  return supportsBatches(store) ? store.writeMany(objects) : writeEach(store, objects);
+}
+
+/** Writes whole objects with a checked `put` each (bounded concurrency), as `writeMany` answers. */
+export function writeEach(store: ObjectStore, objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
   return mapConcurrent(objects, FALLBACK_CONCURRENCY, async ({ digest, bytes }): Promise<BatchWriteResult> => {
     try {
       const info = await store.put(Readable.from([Buffer.from(bytes)]), { expectedDigest: digest });
