@@ -173,7 +173,11 @@ function report(copy: { plain: number; synced: number; objects: number }, legs: 
     const pull = leg.fetch + leg.checkout;
     return [
       row(`push to ${name}`, leg.push, leg.objects),
-      row(`pull from ${name} (fetch ${leg.fetch.toFixed(1)} s + checkout ${leg.checkout.toFixed(1)} s)`, pull, leg.objects),
+      row(
+        `pull from ${name} (fetch ${leg.fetch.toFixed(1)} s + checkout ${leg.checkout.toFixed(1)} s)`,
+        pull,
+        leg.objects,
+      ),
     ];
   });
   return [
@@ -197,8 +201,8 @@ const SECTION_NOTE = [
   'durably (temp file, fsync, rename, fsync of the folder) by both sides, which the fsync baseline mirrors; the',
   '"vs copy + fsync" column is the baseline\'s time divided by the operation\'s (above 1: faster than the baseline).',
   '',
-  'How: small objects move in batches (the object stores\' optional `ObjectBatches` capability). The folder store',
-  'reads and writes a batch in a worker thread with synchronous calls, hashes every object, fsyncs the batch\'s temp',
+  "How: small objects move in batches (the object stores' optional `ObjectBatches` capability). The folder store",
+  "reads and writes a batch in a worker thread with synchronous calls, hashes every object, fsyncs the batch's temp",
   'files together, renames them and fsyncs each touched folder once; a Slipway server takes and serves object packs',
   '(`POST /api/v1/objects/batch/write|read`, up to 1,000 objects per request) and verifies every digest; checkout',
   'writes small files in the hashing workers the same way. What is left is mostly the disk: one fsync per object',
