@@ -131,9 +131,12 @@ async function copyInBatches(tally: Tally, todo: readonly Digest[]): Promise<voi
   await Promise.all(Array.from({ length: jobs }, worker));
 }
 
+/** Calls in flight per batch against a store without batches, so that all batches together keep to `-j`. */
+const perBatch = (jobs: number) => Math.max(1, Math.ceil(jobs / MAX_BATCH_JOBS));
+
 /** One batch: read whole, write whole (a failed call fails its objects); returns the objects too large for a batch, to stream one by one. */
 async function copyBatch(tally: Tally, batch: readonly Digest[]): Promise<Digest[]> {
-  const read = await readObjects(tally.input.from, batch, BATCH_OBJECT_BYTES);
+  const read = await readObjects(tally.input.from, batch, BATCH_OBJECT_BYTES, perBatch(tally.input.jobs));
   const objects: ObjectBytes[] = [];
   const large: Digest[] = [];
   for (const result of read) {
@@ -142,7 +145,7 @@ async function copyBatch(tally: Tally, batch: readonly Digest[]): Promise<Digest
     else tally.failed(result.digest, result.error);
   }
   try {
-    for (const result of await writeObjects(tally.input.to, objects)) {
+    for (const result of await writeObjects(tally.input.to, objects, perBatch(tally.input.jobs))) {
       if ('error' in result) tally.failed(result.digest, result.error);
       else tally.copied(result.size);
     }

@@ -17,8 +17,11 @@ export async function readObjects(
   store: ObjectStore,
   digests: readonly Digest[],
   maxObjectBytes: number,
+  concurrency = FALLBACK_CONCURRENCY,
 ): Promise<BatchReadResult[]> {
-  return supportsBatches(store) ? store.readMany(digests, maxObjectBytes) : readEach(store, digests, maxObjectBytes);
+  return supportsBatches(store)
+    ? store.readMany(digests, maxObjectBytes)
+    : readEach(store, digests, maxObjectBytes, concurrency);
 }
 
 /** Reads small objects whole with a verified `get` each (bounded concurrency), as `readMany` answers. */
@@ -26,8 +29,9 @@ export function readEach(
   store: ObjectStore,
   digests: readonly Digest[],
   maxObjectBytes: number,
+  concurrency = FALLBACK_CONCURRENCY,
 ): Promise<BatchReadResult[]> {
-  return mapConcurrent(digests, FALLBACK_CONCURRENCY, async (digest): Promise<BatchReadResult> => {
+  return mapConcurrent(digests, concurrency, async (digest): Promise<BatchReadResult> => {
     try {
       const head = await readHead(await store.get(digest), maxObjectBytes);
       if ('whole' in head) return { digest, bytes: head.whole };
@@ -43,13 +47,21 @@ export function readEach(
  * Writes whole objects to any store: in one call where the store has the ObjectBatches capability, else with a
  * checked `put` each (bounded concurrency). Per-object failures come back as results, as from `writeMany`.
  */
-export async function writeObjects(store: ObjectStore, objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
-  return supportsBatches(store) ? store.writeMany(objects) : writeEach(store, objects);
+export async function writeObjects(
+  store: ObjectStore,
+  objects: readonly ObjectBytes[],
+  concurrency = FALLBACK_CONCURRENCY,
+): Promise<BatchWriteResult[]> {
+  return supportsBatches(store) ? store.writeMany(objects) : writeEach(store, objects, concurrency);
 }
 
 /** Writes whole objects with a checked `put` each (bounded concurrency), as `writeMany` answers. */
-export function writeEach(store: ObjectStore, objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
-  return mapConcurrent(objects, FALLBACK_CONCURRENCY, async ({ digest, bytes }): Promise<BatchWriteResult> => {
+export function writeEach(
+  store: ObjectStore,
+  objects: readonly ObjectBytes[],
+  concurrency = FALLBACK_CONCURRENCY,
+): Promise<BatchWriteResult[]> {
+  return mapConcurrent(objects, concurrency, async ({ digest, bytes }): Promise<BatchWriteResult> => {
     try {
       const info = await store.put(Readable.from([Buffer.from(bytes)]), { expectedDigest: digest });
       return { digest, size: info.size };
