@@ -163,4 +163,46 @@ describe('slipway checkout', () => {
     await expect(checkout()).rejects.toMatchObject({ code: 'CORRUPT_OBJECT' });
     expect(await exists('escape')).toBe(false);
   });
+  it('restores one file inside a tracked directory, leaving the rest of it alone', async () => {
+    await twoVersions();
+    await t.write({ 'data/sub/c.csv': 'c-edited', 'data/a.csv': 'a-edited' });
+    const result = await checkout({ targets: ['data/a.csv'], force: true });
+    expect(result.written).toEqual(['data/a.csv']);
+    expect([await read('data/a.csv'), await read('data/sub/c.csv')]).toEqual(['a2', 'c-edited']);
+    await (await import('node:fs/promises')).rm(join(t.root, 'data/d.csv'));
+    expect((await checkout({ targets: ['data/d.csv'] })).written).toEqual(['data/d.csv']);
+    expect(await read('data/d.csv')).toBe('d2');
+    await t.git('checkout', '-q', 'HEAD~1');
+    await checkout({ targets: ['data/sub', 'data/sub/c.csv', 'data/b.csv'], force: true });
+    expect([await read('data/sub/c.csv'), await read('data/b.csv'), await read('data/a.csv')]).toEqual([
+      'c1',
+      'b1',
+      'a2',
+    ]);
+  });
+
+  it('refuses to overwrite a local change to a file inside a tracked directory unless --force', async () => {
+    await twoVersions();
+    await t.write({ 'data/a.csv': 'mine' });
+    const error = await rejectionOf(checkout({ targets: ['data/a.csv'] }));
+    expect(error).toMatchObject({ code: 'RESOURCE_CONFLICT', message: expect.stringContaining('data/a.csv') });
+    expect(await read('data/a.csv')).toBe('mine');
+    await expect(checkout({ targets: ['data/nope.csv'] })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+  });
+
+  it('writes nothing from a corrupt cache object, and names a folder standing where a file goes', async () => {
+    await twoVersions();
+    const object = ws.cache.objectPath(sha('a2'));
+    await (await import('node:fs/promises')).chmod(object, 0o644);
+    await writeFile(object, 'a9');
+    await (await import('node:fs/promises')).rm(join(t.root, 'data/a.csv'));
+    await expect(checkout({ targets: ['data/a.csv'] })).rejects.toMatchObject({ code: 'CORRUPT_OBJECT' });
+    expect(await exists('data/a.csv')).toBe(false);
+    expect((await readdir(join(t.root, 'data'))).filter((name) => name.includes('slipway-tmp'))).toEqual([]);
+    await (await import('node:fs/promises')).mkdir(join(t.root, 'data/d.csv.x/inner'), { recursive: true });
+    await (await import('node:fs/promises')).rm(join(t.root, 'data/d.csv'));
+    await (await import('node:fs/promises')).rename(join(t.root, 'data/d.csv.x'), join(t.root, 'data/d.csv'));
+    const error = await rejectionOf(checkout({ targets: ['data/d.csv'], force: true }));
+    expect(error).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('data/d.csv') });
+  });
 });

@@ -1,15 +1,18 @@
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import type { LinkMode } from '../config/config-schema.js';
 import type { Digest } from '../domain/digest.js';
-import { invalidParameter, notFound, SlipwayError } from '../domain/errors.js';
+import { corruptObject, invalidParameter, notFound, SlipwayError } from '../domain/errors.js';
 import { fsyncDirectory } from '../lib/fsync-directory.js';
 import { mapConcurrent } from '../lib/map-concurrent.js';
 import { missingObjects } from './cache/missing-objects.js';
-import type { DigestedFile } from './hashing/digest-files.js';
-import { selectTracked, type Tracked } from './pointer/tracked.js';
+import { type DigestedFile, SMALL_FILE_BYTES } from './hashing/digest-files.js';
+import { WorkerTaskError } from './hashing/hash-pool.js';
+import { workerError } from './hashing/worker-errors.js';
+import { type Selection, selectTracked, type Tracked } from './pointer/tracked.js';
 import type { ProgressListener } from './progress.js';
 import { type StateRow, stampOf } from './state/state-index.js';
+import { isSameOrInside } from './tree/relative-path.js';
 import type { FileMode, TreeEntry } from './tree/tree.js';
 import { PULL_HINT, readTree } from './tree/tree-store.js';
 import { currentFiles } from './workspace/current-files.js';
@@ -36,10 +39,17 @@ export interface CheckoutResult {
   readonly unchanged: number;
 }
 
+interface Write {
+  readonly path: string;
+  readonly digest: Digest;
+  readonly size: number;
+  readonly mode: FileMode;
+}
+
 /** The work for one tracked item; paths are workspace-relative. */
 interface Plan {
   readonly item: Tracked;
-  readonly writes: Array<{ path: string; digest: Digest; mode: FileMode }>;
+  readonly writes: Write[];
   readonly removes: Array<{ path: string; digest: Digest | undefined }>;
   readonly temps: string[];
   readonly unchanged: number;
@@ -54,7 +64,7 @@ export async function checkoutWorkspace(ws: Workspace, input: CheckoutInput): Pr
   const lock = await acquireWorkspaceLock(ws.dotDir, `slipway checkout ${(input.targets ?? []).join(' ')}`.trim());
   try {
     const selections = await selectTracked(ws, input.cwd, input.targets ?? []);
-    const plans = await Promise.all(selections.map(({ tracked }) => planCheckout(ws, tracked)));
+    const plans = await Promise.all(selections.map((selection) => planCheckout(ws, selection)));
     await refuseMissingObjects(ws, plans);
     if (input.force !== true) await refuseLocalChanges(ws, plans);
     const linkMode = input.linkMode ?? ws.linkMode;
@@ -68,23 +78,46 @@ export async function checkoutWorkspace(ws: Workspace, input: CheckoutInput): Pr
 
 const inner = (item: Tracked, path: string) => (path === '' ? item.data.rel : `${item.data.rel}/${path}`);
 
-async function planCheckout(ws: Workspace, item: Tracked): Promise<Plan> {
-  const wanted: TreeEntry[] = item.directory
-    ? await readTree(ws.cache.store, item.pointer.digest, item.data.rel)
-    : [{ path: '', digest: item.pointer.digest, size: item.pointer.size, mode: 0o644 }];
-  const current = await currentFiles(ws, item.data);
+const joinInner = (a: string, b: string) => (a === '' ? b : b === '' ? a : `${a}/${b}`);
+
+/** What a selection covers: the whole tracked item, or a file or folder inside a tracked directory. */
+function scopeOf(item: Tracked, wanted: readonly TreeEntry[], within: string | undefined) {
+  if (within === undefined) return { path: '', data: item.data, directory: item.directory };
+  const data = { abs: join(item.data.abs, ...within.split('/')), rel: `${item.data.rel}/${within}` };
+  return { path: within, data, directory: !wanted.some((entry) => entry.path === within) };
+}
+
+async function wantedEntries(ws: Workspace, item: Tracked, within: string | undefined): Promise<TreeEntry[]> {
+  if (!item.directory) return [{ path: '', digest: item.pointer.digest, size: item.pointer.size, mode: 0o644 }];
+  const tree = await readTree(ws.cache.store, item.pointer.digest, item.data.rel);
+  if (within === undefined) return tree;
+  const wanted = tree.filter((entry) => isSameOrInside(entry.path, within));
+  if (wanted.length > 0) return wanted;
+  throw notFound(`${item.data.rel}/${within} is not in the tracked directory ${item.data.rel} (${item.pointerPath}).`, {
+    hint: '`slipway ls` lists the files of a tracked directory.',
+  });
+}
+
+async function planCheckout(ws: Workspace, { tracked: item, inner: within }: Selection): Promise<Plan> {
+  const wanted = await wantedEntries(ws, item, within);
+  const scope = scopeOf(item, wanted, within);
+  const current = await currentFiles(ws, scope.data);
   const shapeChanged =
-    (item.directory ? current.kind === 'file' : current.kind === 'directory') || current.kind === 'other';
-  const present = shapeChanged ? [] : current.files;
+    (scope.directory ? current.kind === 'file' : current.kind === 'directory') || current.kind === 'other';
+  const present = shapeChanged
+    ? []
+    : current.files.map((file) => ({ ...file, path: joinInner(scope.path, file.path) }));
   const removes = shapeChanged
-    ? [{ path: item.data.rel, digest: current.kind === 'file' ? current.files[0]?.digest : undefined }]
+    ? [{ path: scope.data.rel, digest: current.kind === 'file' ? current.files[0]?.digest : undefined }]
     : [];
   const listed = new Set(wanted.map((entry) => entry.path));
   for (const file of present) {
     if (!listed.has(file.path)) removes.push({ path: inner(item, file.path), digest: file.digest });
   }
   const { writes, overwrites, unchanged } = compareWanted(item, wanted, present);
-  const temps = item.directory ? current.temps.map((temp) => inner(item, temp)) : await siblingTemps(item);
+  const temps = !item.directory
+    ? await siblingTemps(item)
+    : current.temps.map((temp) => inner(item, joinInner(scope.path, temp)));
   return { item, writes, removes: [...removes, ...overwrites], temps, unchanged };
 }
 
@@ -110,7 +143,7 @@ function compareWanted(item: Tracked, wanted: readonly TreeEntry[], present: rea
       unchanged += 1;
       continue;
     }
-    writes.push({ path: inner(item, entry.path), digest: entry.digest, mode: entry.mode });
+    writes.push({ path: inner(item, entry.path), digest: entry.digest, size: entry.size, mode: entry.mode });
     if (digest !== undefined) overwrites.push({ path: inner(item, entry.path), digest });
   }
   return { writes, overwrites, unchanged };
@@ -159,50 +192,113 @@ async function execute(
   result: Mutable<CheckoutResult>,
   onProgress?: ProgressListener,
 ) {
-  const abs = (path: string) => join(ws.root, ...path.split('/'));
+  const abs = (path: string) => absOf(ws, path);
   const writing = new Set(plan.writes.map((write) => write.path));
   const doomed = plan.removes.filter((remove) => !writing.has(remove.path)).map((remove) => remove.path);
   for (const path of [...plan.temps, ...doomed]) await rm(abs(path), { recursive: true, force: true });
   await removeEmptyFolders(plan.item, doomed.map(abs));
   result.removed.push(...doomed);
   result.unchanged += plan.unchanged;
+  const progress = (done: number) =>
+    onProgress?.({ phase: `checking out ${plan.item.data.rel}`, done, total: plan.writes.length });
+  const batched = linkMode === 'copy' ? plan.writes.filter((write) => write.size <= SMALL_FILE_BYTES) : [];
+  const single = batched.length === 0 ? plan.writes : plan.writes.filter((write) => write.size > SMALL_FILE_BYTES);
+  const rows = [
+    ...(await writeBatches(ws, batched, progress)),
+    ...(await writeSingly(ws, single, linkMode, (done) => progress(batched.length + done))),
+  ];
+  (await ws.state()).save(rows);
+  result.written.push(...plan.writes.map((write) => write.path));
+}
+
+const absOf = (ws: Workspace, path: string) => join(ws.root, ...path.split('/'));
+
+/** Small files in copy mode: written by the hashing workers, many per task (see `materialize` in worker-source). */
+async function writeBatches(ws: Workspace, writes: readonly Write[], progress: (done: number) => void) {
+  const cache = { objects: ws.cache.objectsDir, tmp: ws.cache.tmpDir };
+  const started = Date.now();
+  let done = 0;
+  const placed = await Promise.all(
+    batchesOf(writes).map(async (batch) => {
+      const items = batch.map((write) => ({ ...write, abs: absOf(ws, write.path) }));
+      const files = await ws
+        .pool()
+        .run<Array<{ stamp: string }>>('materialize', { cache, items })
+        .catch((error: unknown) => {
+          throw checkoutError(ws, error);
+        });
+      done += batch.length;
+      progress(done);
+      return files.map(({ stamp }, index): StateRow => {
+        const { path, digest } = batch[index] as Write;
+        return { path, stamp, digest, hashedAtMs: started };
+      });
+    }),
+  );
+  return placed.flat();
+}
+
+/** Up to 256 files or 16 MiB per worker task. */
+function batchesOf(writes: readonly Write[]): Write[][] {
+  const batches: Write[][] = [];
+  let current: Write[] = [];
+  let bytes = 0;
+  for (const write of writes) {
+    current.push(write);
+    bytes += write.size;
+    if (current.length < 256 && bytes < 16 * 1024 * 1024) continue;
+    batches.push(current);
+    current = [];
+    bytes = 0;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function checkoutError(ws: Workspace, error: unknown): unknown {
+  const failure = error instanceof WorkerTaskError ? error.failure : undefined;
+  const rel = (path: string | undefined) =>
+    path === undefined ? 'a file' : relative(ws.root, path).split(sep).join('/');
+  if (failure?.kind === 'folder') return folderInTheWay(rel(failure.path));
+  if (failure?.kind === 'corrupt') {
+    return corruptObject(`The cache object ${failure.path} is corrupt; nothing was written from it.`, {
+      hint: 'Delete it (rm -f that file) and run `slipway pull` to fetch a good copy, then check out again.',
+    });
+  }
+  return workerError(error, rel);
+}
+
+/** Large files and the link modes: one at a time through materialize(), 8 at once. */
+async function writeSingly(ws: Workspace, writes: readonly Write[], linkMode: LinkMode, progress: (n: number) => void) {
   const folders = new Set<string>();
   const rows: StateRow[] = [];
   const started = Date.now();
   let done = 0;
-  await mapConcurrent(plan.writes, 8, async (write) => {
-    const target = abs(write.path);
+  await mapConcurrent(writes, 8, async (write) => {
+    const target = absOf(ws, write.path);
     await mkdir(dirname(target), { recursive: true });
     await refuseFolderAt(target, write.path);
     await materialize(ws, write.digest, target, write.mode, linkMode);
     folders.add(dirname(target));
     const info = await lstatOrUndefined(target);
     if (info !== undefined && !info.isSymbolicLink()) {
-      rows.push({
-        path: write.path,
-        stamp: stampOf(info),
-        digest: write.digest,
-        hashedAtMs: started,
-      });
+      rows.push({ path: write.path, stamp: stampOf(info), digest: write.digest, hashedAtMs: started });
     }
-    onProgress?.({ phase: `checking out ${plan.item.data.rel}`, done: ++done, total: plan.writes.length });
+    progress(++done);
   });
   for (const folder of folders) await fsyncDirectory(folder);
-  (await ws.state()).save(rows);
-  result.written.push(...plan.writes.map((write) => write.path));
+  return rows;
 }
 
 async function refuseFolderAt(target: string, path: string): Promise<void> {
   const info = await lstatOrUndefined(target);
-  if (info?.isDirectory()) {
-    throw invalidParameter(
-      `${path} is a folder in the workspace but a file in the pointer; nothing was written there.`,
-      {
-        hint: 'Move the folder away and run `slipway checkout` again.',
-      },
-    );
-  }
+  if (info?.isDirectory()) throw folderInTheWay(path);
 }
+
+const folderInTheWay = (path: string) =>
+  invalidParameter(`${path} is a folder in the workspace but a file in the pointer; nothing was written there.`, {
+    hint: 'Move the folder away and run `slipway checkout` again.',
+  });
 
 /** Removes folders inside a tracked directory that deletions left empty (never the tracked directory's parent). */
 async function removeEmptyFolders(item: Tracked, removed: readonly string[]): Promise<void> {

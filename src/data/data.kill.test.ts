@@ -13,8 +13,9 @@ import type { Workspace } from './workspace/workspace.js';
 
 const CHILD = fileURLToPath(new URL('./testing/data-child.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const FILES = 40;
-const FILE_BYTES = 128 * 1024;
+/** Enough small files for several of checkout's worker batches (256 files each), so the kill lands mid-way. */
+const FILES = 1000;
+const FILE_BYTES = 4 * 1024;
 
 let t: TempWorkspace;
 let ws: Workspace;

@@ -5,7 +5,7 @@ import { requireCommit } from './git/run-git.js';
 import { streamGitLines } from './git/stream-git-lines.js';
 import { listWorkspacePointers } from './pointer/find-pointers.js';
 import { isDirectoryPointer, isPointerPath, parsePointer, readPointerFile } from './pointer/pointer-file.js';
-import { selectTracked } from './pointer/tracked.js';
+import { selectTracked, uniqueTracked } from './pointer/tracked.js';
 import { pointersAtRevision } from './revision-pointers.js';
 import { TREE_PREFIX } from './tree/tree.js';
 import { tryReadTree } from './tree/tree-store.js';
@@ -40,7 +40,7 @@ export async function targetReferences(
   targets: readonly string[] = [],
 ): Promise<PointerReference[]> {
   const selections = await selectTracked(ws, cwd, targets);
-  return selections.map(({ tracked }) => ({
+  return uniqueTracked(selections).map((tracked) => ({
     digest: tracked.pointer.digest,
     directory: tracked.directory,
     source: tracked.pointerPath,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Digest } from '../domain/digest.js';
 import { missingObjects } from './cache/missing-objects.js';
-import { selectTracked, type Tracked } from './pointer/tracked.js';
+import { selectTracked, type Tracked, uniqueTracked } from './pointer/tracked.js';
 import type { ProgressListener } from './progress.js';
 import { compareCodePoints } from './tree/relative-path.js';
 import { fileModeOf, serializeTree, type TreeEntry } from './tree/tree.js';
@@ -47,13 +47,19 @@ export async function workspaceStatus(ws: Workspace, input: StatusInput): Promis
   const selections = await selectTracked(ws, input.cwd, input.targets ?? []);
   const tracked: TrackedStatus[] = [];
   let hashed = 0;
-  for (const { tracked: item } of selections) {
-    const expected = expectedState(ws, item);
+  for (const item of uniqueTracked(selections)) {
     const current = await currentFiles(ws, item.data, input.onProgress);
     hashed += current.hashed;
-    const changes = item.directory
-      ? directoryChanges(item, current, await expected)
-      : fileChanges(item, current, await expected);
+    const unchanged = unchangedDirectory(item, current);
+    const changes = unchanged
+      ? notInCache(
+          item,
+          current,
+          await missingObjects(ws, [item.pointer.digest, ...current.files.map((f) => f.digest)]),
+        )
+      : item.directory
+        ? directoryChanges(item, current, await expectedState(ws, item))
+        : fileChanges(item, current, await expectedState(ws, item));
     if (changes.length > 0) tracked.push({ pointer: item.pointerPath, path: item.data.rel, changes });
   }
   return { clean: tracked.length === 0, tracked, hashed };
@@ -65,7 +71,25 @@ interface Expected {
   readonly missing: Set<Digest>;
 }
 
-/** Reads the tree and checks the cache while the workers scan the workspace (the two overlap). */
+/**
+ * Whether a tracked directory holds exactly what its pointer names: the tree its files would make now has the
+ * pointer's digest. Then its tree object need not be read, parsed and compared entry by entry (the common case of
+ * `slipway status` on a large directory that did not change).
+ */
+const unchangedDirectory = (item: Tracked, current: CurrentFiles): boolean =>
+  item.directory && current.kind === 'directory' && digestOfFiles(current) === item.pointer.digest;
+
+/** For an unchanged directory: its tree object and the files whose objects the cache lacks. */
+function notInCache(item: Tracked, current: CurrentFiles, missing: Set<Digest>): Change[] {
+  if (missing.size === 0) return [];
+  const changes: Change[] = missing.has(item.pointer.digest) ? [{ path: item.data.rel, change: 'not in cache' }] : [];
+  for (const file of current.files) {
+    if (missing.has(file.digest)) changes.push({ path: `${item.data.rel}/${file.path}`, change: 'not in cache' });
+  }
+  return changes.sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+/** Reads the tree and checks which objects the cache lacks. */
 async function expectedState(ws: Workspace, item: Tracked): Promise<Expected> {
   const tree = item.directory ? await tryReadTree(ws.cache.store, item.pointer.digest, item.pointerPath) : undefined;
   const missing = await missingObjects(ws, [item.pointer.digest, ...(tree ?? []).map((entry) => entry.digest)]);

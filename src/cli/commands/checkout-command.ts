@@ -28,7 +28,7 @@ export const checkoutCommand: CommandModule = {
     program
       .command('checkout')
       .description('make tracked data match the pointer files (after git checkout, pull, …)')
-      .argument('[targets...]', 'tracked paths or folders (default: everything)')
+      .argument('[targets...]', 'tracked paths, folders, or files inside a tracked directory (default: everything)')
       .option('-f, --force', 'overwrite or delete local changes that are not in the cache')
       .option(
         '--link-mode <mode>',

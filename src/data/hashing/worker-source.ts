@@ -7,6 +7,9 @@
  * staged in `<cache>/tmp`. Large files are copied (or cloned) by the kernel while the worker hashes them; the copy is kept
  * only if the file did not change meanwhile (same inode, size and mtime before and after).
  *
+ * Checkout writes many small files the same way (`materialize`): verified cache object → temp file beside the target,
+ * the temp files fsynced together, renamed, each folder fsynced once.
+ *
  * Messages: `{ id, op, args }` in; `{ id, result }` or `{ id, error: { message, code, path, kind } }` out.
  */
 export const HASH_WORKER_SOURCE = String.raw`
@@ -311,7 +314,82 @@ function missing(args) {
   return absent;
 }
 
-const OPS = { scan, ingest, missing };
+// ---- checkout -------------------------------------------------------------------------------------------------
+
+const promised = (fn, ...args) => new Promise((resolve, reject) => fn(...args, (e) => (e ? reject(e) : resolve())));
+
+/** A cache object's bytes, verified against its digest (a corrupt object is never written out). */
+function verifiedObject(cache, digest) {
+  const path = objectPath(cache, digest);
+  const bytes = fs.readFileSync(path);
+  if (sha(bytes) !== digest) throw fail('corrupt', 'is corrupt in the cache', path);
+  return bytes;
+}
+
+function stageCopy(cache, item, folders, staged) {
+  const folder = nodePath.dirname(item.abs);
+  if (!folders.has(folder)) {
+    fs.mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+  }
+  const bytes = verifiedObject(cache, item.digest);
+  const entry = { item, temp: siblingTemp(item.abs), fd: -1 };
+  staged.push(entry);
+  entry.fd = fs.openSync(entry.temp, 'wx', item.mode);
+  let written = 0;
+  while (written < bytes.length) written += fs.writeSync(entry.fd, bytes, written, bytes.length - written);
+  fs.fchmodSync(entry.fd, item.mode);
+}
+
+function placeCopy(entry) {
+  const info = fs.fstatSync(entry.fd);
+  fs.closeSync(entry.fd);
+  entry.fd = -1;
+  try {
+    fs.renameSync(entry.temp, entry.item.abs);
+  } catch (error) {
+    if (error.code === 'EISDIR' || error.code === 'ENOTEMPTY' || error.code === 'EEXIST')
+      throw fail('folder', 'is a folder', entry.item.abs);
+    throw error;
+  }
+  entry.temp = undefined;
+  return fileEntry(entry.item.path, info);
+}
+
+async function fsyncFolder(folder) {
+  const fd = fs.openSync(folder, 'r');
+  try {
+    await promised(fs.fsync, fd);
+  } catch (error) {
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(error.code)) throw error;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes cache objects out as workspace files, atomically and durably: each verified object goes to a temp file
+ * beside its target; the temp files are fsynced together, renamed over their targets, and each folder is fsynced
+ * once. A killed worker leaves temp files (removed by the next checkout), never a partial file under a real name.
+ */
+async function materialize(args) {
+  const staged = [];
+  const folders = new Set();
+  try {
+    for (const item of args.items) stageCopy(args.cache, item, folders, staged);
+    await Promise.all(staged.map((entry) => promised(fs.fsync, entry.fd)));
+    const placed = staged.map(placeCopy);
+    await Promise.all([...folders].map(fsyncFolder));
+    return placed;
+  } finally {
+    for (const entry of staged) {
+      if (entry.fd >= 0) fs.closeSync(entry.fd);
+      if (entry.temp !== undefined) fs.rmSync(entry.temp, { force: true });
+    }
+  }
+}
+
+const OPS = { scan, ingest, missing, materialize };
 
 parentPort.on('message', async (message) => {
   try {

@@ -38,14 +38,38 @@ export interface Selection {
 export async function selectTracked(ws: Workspace, cwd: string, targets: readonly string[]): Promise<Selection[]> {
   const all = await loadAllTracked(ws);
   if (targets.length === 0) return all.map((tracked) => ({ tracked }));
-  const selected = new Map<string, Selection>();
+  const selected: Selection[] = [];
   for (const target of targets) {
     const rel = (await userPath(ws, cwd, target)).rel;
     const matches = matchTarget(all, rel);
     if (matches.length === 0) throw notTracked(target);
-    for (const match of matches) selected.set(match.tracked.pointerPath, match);
+    selected.push(...matches);
   }
-  return [...selected.values()];
+  return withoutOverlaps(selected);
+}
+
+/** The tracked items of selections, each once (several targets may fall inside one tracked directory). */
+export const uniqueTracked = (selections: readonly Selection[]): Tracked[] => [
+  ...new Map(selections.map(({ tracked }) => [tracked.pointerPath, tracked])).values(),
+];
+
+/** One selection per part of a tracked item: a whole item absorbs its inner parts, a folder the paths under it. */
+function withoutOverlaps(selections: readonly Selection[]): Selection[] {
+  const kept: Selection[] = [];
+  for (const selection of selections) {
+    const covers = (other: Selection) =>
+      other.tracked.pointerPath === selection.tracked.pointerPath &&
+      (other.inner === undefined || (selection.inner !== undefined && isSameOrInside(selection.inner, other.inner)));
+    if (kept.some(covers)) continue;
+    const absorbed = kept.filter(
+      (other) =>
+        other.tracked.pointerPath === selection.tracked.pointerPath &&
+        (selection.inner === undefined || (other.inner !== undefined && isSameOrInside(other.inner, selection.inner))),
+    );
+    for (const other of absorbed) kept.splice(kept.indexOf(other), 1);
+    kept.push(selection);
+  }
+  return kept;
 }
 
 function matchTarget(all: readonly Tracked[], rel: string): Selection[] {

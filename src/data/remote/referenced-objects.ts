@@ -23,6 +23,9 @@ const addPath = (paths: Map<Digest, string[]>, digest: Digest, path: string) => 
   else list.push(path);
 };
 
+const addRootPath = (result: ReferencedObjects, tracked: Selection['tracked']) =>
+  addPath(result.paths, tracked.pointer.digest, tracked.directory ? `${tracked.data.rel}/` : tracked.data.rel);
+
 /** The first of `stores` that holds the tree; undefined when none does. */
 async function readTreeFrom(
   stores: readonly ObjectStore[],
@@ -46,10 +49,12 @@ export async function referencedObjects(
   treeStores: readonly ObjectStore[],
 ): Promise<ReferencedObjects> {
   const result: ReferencedObjects = { roots: new Set(), entries: new Set(), unexpanded: [], paths: new Map() };
+  const seen = new Set<string>();
   for (const { tracked, inner } of selections) {
     const { digest } = tracked.pointer;
     result.roots.add(digest);
-    addPath(result.paths, digest, tracked.directory ? `${tracked.data.rel}/` : tracked.data.rel);
+    if (!seen.has(tracked.pointerPath)) addRootPath(result, tracked);
+    seen.add(tracked.pointerPath);
     if (!tracked.directory) continue;
     const tree = await readTreeFrom(treeStores, digest, tracked.pointerPath);
     if (tree === undefined) {

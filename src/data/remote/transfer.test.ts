@@ -2,6 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Digest } from '../../domain/digest.js';
 import { SlipwayError } from '../../domain/errors.js';
 import { MemoryObjectStore } from '../../storage/objects/memory-object-store.js';
 import { openS3ObjectStore } from '../../storage/objects/s3-object-store.js';
@@ -32,18 +33,26 @@ const opened = async (open: () => Promise<Workspace>): Promise<Workspace> => {
   return ws;
 };
 
-/** A remote whose disk fills up after `room` objects (a fake of the port, as memory:// is). */
-class FullAfter extends MemoryObjectStore {
+/** A remote without the batch capability whose disk fills up after `room` objects (a fake of the port). */
+class FullAfter implements ObjectStore {
+  readonly uri = 'memory://full';
+  readonly #inner = new MemoryObjectStore('memory://full');
   #room: number;
   constructor(room: number) {
-    super('memory://full');
     this.#room = room;
   }
-  override async put(body: Readable, options?: PutOptions): Promise<ObjectInfo> {
+  async put(body: Readable, options?: PutOptions): Promise<ObjectInfo> {
     if (this.#room <= 0) throw new SlipwayError('RESOURCE_EXHAUSTED', 'No space left on the device.');
     this.#room -= 1;
-    return super.put(body, options);
+    return this.#inner.put(body, options);
   }
+  has = (digest: Digest) => this.#inner.has(digest);
+  stat = (digest: Digest) => this.#inner.stat(digest);
+  get = (digest: Digest) => this.#inner.get(digest);
+  list = () => this.#inner.list();
+  delete = (digest: Digest) => this.#inner.delete(digest);
+  missing = (digests: readonly Digest[]) => this.#inner.missing(digests);
+  close = () => this.#inner.close();
 }
 
 const remoteOf = (store: ObjectStore, url: string): OpenRemote => ({ name: 'origin', url, store });

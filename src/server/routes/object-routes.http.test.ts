@@ -13,7 +13,7 @@ import type { Digest } from '../../domain/digest.js';
 import { SlipwayError } from '../../domain/errors.js';
 import { openHttpObjectStore } from '../../storage/objects/http-object-store.js';
 import { objectRelativePath } from '../../storage/objects/object-layout.js';
-import { describeObjectStore } from '../../storage/objects/object-store.contract.js';
+import { describeObjectBatches, describeObjectStore } from '../../storage/objects/object-store.contract.js';
 import { openObjectStore } from '../../storage/objects/registry.js';
 import { closedPort } from '../../storage/objects/testing/s3-test-server.js';
 import { chunkedStream, flipByte, patternBytes, readAll, sha256Of } from '../../storage/objects/testing/test-bytes.js';
@@ -54,7 +54,7 @@ const corruptFile = async (path: string) => {
   await chmod(path, 0o444);
 };
 
-describeObjectStore('http (a listening Slipway server)', async () => {
+const httpFixture = async () => {
   const { server, root, close } = await startObjectServer();
   const store = await openObjectStore(server.url);
   return {
@@ -65,7 +65,10 @@ describeObjectStore('http (a listening Slipway server)', async () => {
       await close();
     },
   };
-});
+};
+
+describeObjectStore('http (a listening Slipway server)', httpFixture);
+describeObjectBatches('http (a listening Slipway server)', httpFixture);
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -1,15 +1,24 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { missingObjectsRequestSchema, OBJECTS_API_PATH } from '../../contract/objects-api.js';
+import type { z } from 'zod';
+import {
+  batchReadRequestSchema,
+  MAX_BATCH_OBJECT_BYTES,
+  missingObjectsRequestSchema,
+  OBJECTS_API_PATH,
+} from '../../contract/objects-api.js';
 import { deleteObject } from '../../data/remote/object-api/delete-object.js';
 import { findMissingObjects } from '../../data/remote/object-api/find-missing-objects.js';
 import { listObjects } from '../../data/remote/object-api/list-objects.js';
 import type { ObjectApiDeps } from '../../data/remote/object-api/object-api-deps.js';
 import { readObject } from '../../data/remote/object-api/read-object.js';
+import { readObjectBatch } from '../../data/remote/object-api/read-object-batch.js';
 import { receiveObject } from '../../data/remote/object-api/receive-object.js';
+import { receiveObjectBatch } from '../../data/remote/object-api/receive-object-batch.js';
 import { statObject } from '../../data/remote/object-api/stat-object.js';
 import { type Digest, parseDigest } from '../../domain/digest.js';
 import { invalidParameter } from '../../domain/errors.js';
+import { OBJECT_PACK_TYPE } from '../../storage/objects/object-pack.js';
 import type { AppDeps } from '../app-deps.js';
 
 const OCTET_STREAM = 'application/octet-stream';
@@ -36,15 +45,16 @@ async function* digestLines(digests: AsyncIterable<Digest>): AsyncIterable<strin
   for await (const digest of digests) yield `${digest}\n`;
 }
 
-function parseMissingRequest(body: unknown): readonly string[] {
-  const parsed = missingObjectsRequestSchema.safeParse(body);
-  if (parsed.success) return parsed.data.digests;
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, hint: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
-  throw invalidParameter(`Invalid request: ${where} ${issue?.message ?? 'is malformed'}.`, {
-    hint: 'Send {"digests": ["sha256:<64 hex>", …]} with at most 10,000 digests.',
-  });
+  throw invalidParameter(`Invalid request: ${where} ${issue?.message ?? 'is malformed'}.`, { hint });
 }
+
+const DIGESTS_HINT = 'Send {"digests": ["sha256:<64 hex>", …]} with at most 10,000 digests.';
+const BATCH_READ_HINT = 'Send {"digests": ["sha256:<64 hex>", …], "max_object_bytes": n} with at most 1,000 digests.';
 
 function registerObjectReads(scope: FastifyInstance, deps: ObjectApiDeps): void {
   scope.head(OBJECT_PATH, async (request, reply) => {
@@ -59,8 +69,13 @@ function registerObjectReads(scope: FastifyInstance, deps: ObjectApiDeps): void 
     reply.type('text/plain; charset=utf-8').send(Readable.from(digestLines(listObjects(deps)))),
   );
   scope.post(`${OBJECTS_API_PATH}/missing`, async (request) => ({
-    missing: await findMissingObjects(deps, parseMissingRequest(request.body)),
+    missing: await findMissingObjects(deps, parseBody(missingObjectsRequestSchema, request.body, DIGESTS_HINT).digests),
   }));
+  scope.post(`${OBJECTS_API_PATH}/batch/read`, async (request, reply) => {
+    const body = parseBody(batchReadRequestSchema, request.body, BATCH_READ_HINT);
+    const frames = await readObjectBatch(deps, { digests: body.digests, maxObjectBytes: body.max_object_bytes });
+    return reply.type(OBJECT_PACK_TYPE).send(Readable.from(frames, { objectMode: false }));
+  });
 }
 
 function registerObjectWrites(scope: FastifyInstance, deps: Pick<AppDeps, 'objects' | 'config'>): void {
@@ -76,6 +91,20 @@ function registerObjectWrites(scope: FastifyInstance, deps: Pick<AppDeps, 'objec
       throw error;
     }
   });
+  const maxObjectBytes = Math.min(objectMaxBytes, MAX_BATCH_OBJECT_BYTES);
+  scope.post(
+    `${OBJECTS_API_PATH}/batch/write`,
+    { config: { contentTypes: [OBJECT_PACK_TYPE] } },
+    async (request, reply) => {
+      try {
+        const body = request.body instanceof Readable ? request.body : request.raw;
+        return await receiveObjectBatch(deps, { body, maxObjectBytes, declaredBytes: declaredLength(request) });
+      } catch (error) {
+        if (!request.raw.complete) reply.header('connection', 'close');
+        throw error;
+      }
+    },
+  );
   scope.delete(OBJECT_PATH, async (request, reply) => {
     await deleteObject(deps, { digest: digestParam(request), allowed: objectDelete });
     return reply.code(204).send();
@@ -91,6 +120,7 @@ export function registerObjectRoutes(app: FastifyInstance, deps: Pick<AppDeps, '
   app.register(async (scope) => {
     scope.removeContentTypeParser(OCTET_STREAM);
     scope.addContentTypeParser(OCTET_STREAM, (_request, payload, done) => done(null, payload));
+    scope.addContentTypeParser(OBJECT_PACK_TYPE, (_request, payload, done) => done(null, payload));
     registerObjectReads(scope, deps);
     registerObjectWrites(scope, deps);
   });

@@ -7,7 +7,7 @@ import type { Digest } from '../../domain/digest.js';
 import { fsError } from './fs-errors.js';
 import { createFsObjectStore, STALE_TEMP_AGE_MS } from './fs-object-store.js';
 import { objectRelativePath } from './object-layout.js';
-import { describeObjectStore } from './object-store.contract.js';
+import { describeObjectBatches, describeObjectStore } from './object-store.contract.js';
 import { chunkedStream, collect, failingStream, flipByte, patternBytes, sha256Of } from './testing/test-bytes.js';
 
 const corruptFile = async (path: string) => {
@@ -16,15 +16,21 @@ const corruptFile = async (path: string) => {
   await chmod(path, 0o444);
 };
 
-describeObjectStore('fs', async () => {
+const fsFixture = async () => {
   const root = await mkdtemp(join(tmpdir(), 'slipway-fs-store-'));
   const store = await createFsObjectStore(root);
   return {
     store,
     corrupt: (digest: Digest) => corruptFile(join(root, objectRelativePath(digest))),
-    cleanup: async () => rm(root, { recursive: true, force: true }),
+    cleanup: async () => {
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    },
   };
-});
+};
+
+describeObjectStore('fs', fsFixture);
+describeObjectBatches('fs', fsFixture);
 
 describe('fs object store', () => {
   let root: string;

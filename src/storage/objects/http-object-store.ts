@@ -11,6 +11,7 @@ import { corruptObject, notFound, SlipwayError } from '../../domain/errors.js';
 import { type HashResult, hashThrough, ONE_MIB } from '../../lib/hash-pass-through.js';
 import { mapConcurrent } from '../../lib/map-concurrent.js';
 import { writeStreamToFile } from '../../lib/write-stream-to-file.js';
+import { HttpBatches } from './http-batches.js';
 import {
   bodyChunks,
   CORRUPT_HINT,
@@ -24,7 +25,16 @@ import { type HttpStoreWhere, httpError, notASlipwayServer, parseEnvelope } from
 import { discard, type HttpCall, HttpTransport, parseHttpStoreUri, readText } from './http-transport.js';
 import { objectInfoOf, unexpectedDigest } from './object-digest.js';
 import { uniqueDigests } from './object-layout.js';
-import type { ObjectInfo, ObjectStore, ObjectStoreFactory, PutOptions } from './types.js';
+import type {
+  BatchReadResult,
+  BatchWriteResult,
+  ObjectBatches,
+  ObjectBytes,
+  ObjectInfo,
+  ObjectStore,
+  ObjectStoreFactory,
+  PutOptions,
+} from './types.js';
 import { verifyObjectStream } from './verify-object-stream.js';
 
 /** A request whose socket sees no bytes either way for this long is aborted (DEADLINE_EXCEEDED). */
@@ -64,11 +74,12 @@ const mismatchOf = (result: HashResult, expected: Digest): SlipwayError | undefi
   return info.digest === expected ? undefined : unexpectedDigest(info, expected);
 };
 
-class HttpObjectStore implements ObjectStore {
+class HttpObjectStore implements ObjectStore, ObjectBatches {
   readonly uri: string;
   readonly #api: string;
   readonly #where: HttpStoreWhere;
   readonly #http: HttpTransport;
+  readonly #batches: HttpBatches;
 
   constructor(uri: string, base: string, options: HttpStoreOptions) {
     this.uri = uri;
@@ -78,6 +89,16 @@ class HttpObjectStore implements ObjectStore {
       options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
     const idleTimeoutMs = options.idleTimeoutMs ?? HTTP_IDLE_TIMEOUT_MS;
     this.#http = new HttpTransport(base, { where: this.#where, headers, idleTimeoutMs });
+    const failure = (response: IncomingMessage, what: string) => this.#failure(response, what);
+    this.#batches = new HttpBatches({ store: this, http: this.#http, api: this.#api, where: this.#where, failure });
+  }
+
+  readMany(digests: readonly Digest[], maxObjectBytes: number): Promise<BatchReadResult[]> {
+    return this.#batches.readMany(digests, maxObjectBytes);
+  }
+
+  writeMany(objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
+    return this.#batches.writeMany(objects);
   }
 
   /** One empty `missing` request: answers whether this is a Slipway server and whether it lets us in. */

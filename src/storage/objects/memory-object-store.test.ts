@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import type { Digest } from '../../domain/digest.js';
 import { createMemoryObjectStore, MemoryObjectStore } from './memory-object-store.js';
-import { describeObjectStore } from './object-store.contract.js';
+import { describeObjectBatches, describeObjectStore } from './object-store.contract.js';
 import { chunkedStream, flipByte, patternBytes, readAll } from './testing/test-bytes.js';
 
-describeObjectStore('memory', async () => {
+const memoryFixture = async () => {
   const store = new MemoryObjectStore('memory://contract');
   return {
     store,
-    corrupt: async (digest) => store.overwriteForTesting(digest, flipByte(await readAll(await store.get(digest)))),
+    corrupt: async (digest: Digest) =>
+      store.overwriteForTesting(digest, flipByte(await readAll(await store.get(digest)))),
     cleanup: () => store.close(),
   };
-});
+};
+
+describeObjectStore('memory', memoryFixture);
+describeObjectBatches('memory', memoryFixture);
 
 describe('memory object store', () => {
   it('gives every open its own empty store, named by its URI', async () => {

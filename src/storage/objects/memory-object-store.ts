@@ -1,10 +1,20 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Digest } from '../../domain/digest.js';
-import { notFound } from '../../domain/errors.js';
+import { corruptObject, notFound } from '../../domain/errors.js';
 import { hashThrough } from '../../lib/hash-pass-through.js';
-import { assertExpectedDigest, objectInfoOf } from './object-digest.js';
+import { assertExpectedDigest, objectInfoOf, unexpectedDigest } from './object-digest.js';
 import { uniqueDigests } from './object-layout.js';
-import type { ObjectInfo, ObjectStore, ObjectStoreFactory, PutOptions } from './types.js';
+import type {
+  BatchReadResult,
+  BatchWriteResult,
+  ObjectBatches,
+  ObjectBytes,
+  ObjectInfo,
+  ObjectStore,
+  ObjectStoreFactory,
+  PutOptions,
+} from './types.js';
 import { verifyObjectStream } from './verify-object-stream.js';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -13,7 +23,7 @@ const CHUNK_BYTES = 64 * 1024;
  * An object store in memory (`memory://` or `memory://name`): for tests and as a fake. Each open returns a new,
  * empty store; the name only appears in messages. Same semantics as the durable stores, verification included.
  */
-export class MemoryObjectStore implements ObjectStore {
+export class MemoryObjectStore implements ObjectStore, ObjectBatches {
   readonly uri: string;
   readonly #objects = new Map<Digest, Buffer>();
 
@@ -32,13 +42,29 @@ export class MemoryObjectStore implements ObjectStore {
 
   async get(digest: Digest): Promise<Readable> {
     const bytes = this.#objects.get(digest);
-    if (bytes === undefined) {
-      throw notFound(`Object ${digest} is not in the object store ${this.uri}.`, {
-        hint: 'Put it first, or check that the digest is right.',
-      });
-    }
-    const hint = 'The in-memory copy was overwritten; delete it and put the object again.';
-    return verifyObjectStream(Readable.from(chunksOf(bytes)), digest, { location: this.uri, hint });
+    if (bytes === undefined) throw this.#absent(digest);
+    return verifyObjectStream(Readable.from(chunksOf(bytes)), digest, { location: this.uri, hint: CORRUPT_HINT });
+  }
+
+  async readMany(digests: readonly Digest[], maxObjectBytes: number): Promise<BatchReadResult[]> {
+    return digests.map((digest) => {
+      const bytes = this.#objects.get(digest);
+      if (bytes === undefined) return { digest, error: this.#absent(digest) };
+      if (bytes.byteLength > maxObjectBytes) return { digest, large: true };
+      const actual = sha256Hex(bytes);
+      if (`sha256:${actual}` === digest) return { digest, bytes: Buffer.from(bytes) };
+      const message = `Object ${digest} at ${this.uri} is corrupt: its ${bytes.byteLength} bytes hash to sha256:${actual}.`;
+      return { digest, error: corruptObject(message, { hint: CORRUPT_HINT }) };
+    });
+  }
+
+  async writeMany(objects: readonly ObjectBytes[]): Promise<BatchWriteResult[]> {
+    return objects.map(({ digest, bytes }) => {
+      const info = objectInfoOf({ hex: sha256Hex(bytes), bytes: bytes.byteLength });
+      if (info.digest !== digest) return { digest, error: unexpectedDigest(info, digest) };
+      if (!this.#objects.has(digest)) this.#objects.set(digest, Buffer.from(bytes));
+      return { digest, size: info.size };
+    });
   }
 
   async put(body: Readable, options: PutOptions = {}): Promise<ObjectInfo> {
@@ -65,11 +91,20 @@ export class MemoryObjectStore implements ObjectStore {
 
   async close(): Promise<void> {}
 
+  #absent(digest: Digest) {
+    return notFound(`Object ${digest} is not in the object store ${this.uri}.`, {
+      hint: 'Put it first, or check that the digest is right.',
+    });
+  }
+
   /** Test-only: replaces the stored bytes of `digest` without re-hashing them, to simulate corruption. */
   overwriteForTesting(digest: Digest, bytes: Uint8Array): void {
     this.#objects.set(digest, Buffer.from(bytes));
   }
 }
+
+const CORRUPT_HINT = 'The in-memory copy was overwritten; delete it and put the object again.';
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function* chunksOf(bytes: Buffer): Generator<Buffer> {
   for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {

@@ -12,7 +12,7 @@ import {
   readUntilError,
   sha256Of,
 } from './testing/test-bytes.js';
-import type { ObjectStore } from './types.js';
+import { type ObjectBatches, type ObjectStore, supportsBatches } from './types.js';
 
 export interface ObjectStoreFixture {
   readonly store: ObjectStore;
@@ -183,5 +183,83 @@ const describeFailures = (current: () => { store: ObjectStore; fixture: ObjectSt
     );
     expect(await collect(store.list())).toEqual([]);
     expect(await store.has(sha256Of(patternBytes(6 * MIB, 7)))).toBe(false);
+  });
+};
+
+/**
+ * The behaviour of the optional ObjectBatches capability. Call it (beside describeObjectStore) from the test file of
+ * every adapter that has it.
+ */
+export const describeObjectBatches = (name: string, make: () => Promise<ObjectStoreFixture>): void => {
+  describe(`ObjectBatches contract: ${name}`, () => {
+    let fixture: ObjectStoreFixture;
+    let store: ObjectStore & ObjectBatches;
+    beforeEach(async () => {
+      fixture = await make();
+      if (!supportsBatches(fixture.store)) throw new Error(`${name} does not implement ObjectBatches`);
+      store = fixture.store;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    describeBatchWrites(() => store);
+    describeBatchReads(() => ({ store, fixture }));
+  });
+};
+
+const objectOf = (bytes: Buffer) => ({ digest: sha256Of(bytes), bytes });
+
+const describeBatchWrites = (current: () => ObjectStore & ObjectBatches) => {
+  it('writes many objects, answering in input order, duplicates and the empty object included', async () => {
+    const objects = [patternBytes(3000, 21), patternBytes(0), patternBytes(70_000, 22), patternBytes(3000, 21)];
+    const results = await current().writeMany(objects.map(objectOf));
+    expect(results).toEqual(objects.map((bytes) => ({ digest: sha256Of(bytes), size: bytes.byteLength })));
+    for (const bytes of objects) expectSameBytes(await readAll(await current().get(sha256Of(bytes))), bytes);
+    expect((await collect(current().list())).sort()).toEqual([...new Set(objects.map(sha256Of))].sort());
+  });
+
+  it('refuses only the objects whose bytes do not match their digest, storing nothing for them', async () => {
+    const good = patternBytes(5000, 23);
+    const bad = patternBytes(5000, 24);
+    const claimed = randomDigest();
+    const results = await current().writeMany([objectOf(good), { digest: claimed, bytes: bad }]);
+    expect(results[0]).toEqual({ digest: sha256Of(good), size: 5000 });
+    expect(results[1]).toMatchObject({ digest: claimed, error: { code: 'CORRUPT_OBJECT' } });
+    expect(await collect(current().list())).toEqual([sha256Of(good)]);
+  });
+
+  it('accepts objects it already holds, and an empty batch', async () => {
+    const bytes = patternBytes(2000, 25);
+    await put(current(), bytes);
+    expect(await current().writeMany([objectOf(bytes)])).toEqual([{ digest: sha256Of(bytes), size: 2000 }]);
+    expect(await current().writeMany([])).toEqual([]);
+    expect(await collect(current().list())).toEqual([sha256Of(bytes)]);
+  });
+};
+
+const describeBatchReads = (current: () => { store: ObjectStore & ObjectBatches; fixture: ObjectStoreFixture }) => {
+  it('reads many objects whole and verified, in input order; absent ones fail, large ones are left to get', async () => {
+    const { store } = current();
+    const small = patternBytes(4000, 26);
+    const large = patternBytes(300_000, 27);
+    await store.writeMany([objectOf(small), objectOf(large)]);
+    const absent = randomDigest();
+    const results = await store.readMany([sha256Of(large), absent, sha256Of(small), sha256Of(small)], 100_000);
+    expect(results[0]).toEqual({ digest: sha256Of(large), large: true });
+    expect(results[1]).toMatchObject({ digest: absent, error: { code: 'RESOURCE_DOES_NOT_EXIST' } });
+    for (const result of results.slice(2)) {
+      expect(result.digest).toBe(sha256Of(small));
+      expectSameBytes((result as { bytes: Buffer }).bytes, small);
+    }
+    expect(await store.readMany([], 1000)).toEqual([]);
+  });
+
+  it('fails a corrupted object with CORRUPT_OBJECT and still reads the others', async () => {
+    const { store, fixture } = current();
+    const [first, second] = [patternBytes(2000, 28), patternBytes(2000, 29)];
+    await store.writeMany([objectOf(first), objectOf(second)]);
+    await fixture.corrupt(sha256Of(first));
+    const [bad, good] = await store.readMany([sha256Of(first), sha256Of(second)], 1_000_000);
+    expect(bad).toMatchObject({ error: { code: 'CORRUPT_OBJECT', message: expect.stringContaining(sha256Of(first)) } });
+    expectSameBytes((good as { bytes: Buffer }).bytes, second);
   });
 };

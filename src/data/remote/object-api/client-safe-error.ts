@@ -9,7 +9,7 @@ const OPERATOR_HINT = 'An operator should check the server’s object store; the
  * permission failures become TEMPORARILY_UNAVAILABLE (a 403 would tell the client its credentials are wrong).
  * The original error stays as the cause, for the log.
  */
-export const clientSafeError = (error: unknown, digest: Digest): unknown => {
+export const clientSafeError = (error: unknown, digest: Digest | string): unknown => {
   if (!isSlipwayError(error)) return error;
   const safe = (code: SlipwayError['code'], message: string) =>
     new SlipwayError(code, message, { cause: error, hint: OPERATOR_HINT });

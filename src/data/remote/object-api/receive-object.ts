@@ -29,7 +29,8 @@ const mismatch = (error: SlipwayError) =>
     hint: 'The file changed while it was uploaded, or the local copy is corrupt: check it, then push again.',
   });
 
-const translate = (error: unknown, digest: Digest): unknown => {
+/** An upload's failure as the client may see it: a mismatch is its fault, an abort CANCELLED, store errors made safe. */
+export const uploadError = (error: unknown, digest: Digest | string): unknown => {
   if (isSlipwayError(error) && error.code === 'CORRUPT_OBJECT') return mismatch(error);
   if (isSlipwayError(error) || !isAbort(error)) return clientSafeError(error, digest);
   return new SlipwayError('CANCELLED', `The upload of ${digest} ended early; nothing was stored.`, {
@@ -49,6 +50,6 @@ export async function receiveObject(deps: ObjectApiDeps, input: ReceiveObjectInp
   try {
     return await deps.objects.put(limitObjectBytes(input.body, maxBytes, digest), { expectedDigest: digest });
   } catch (error) {
-    throw translate(error, digest);
+    throw uploadError(error, digest);
   }
 }
