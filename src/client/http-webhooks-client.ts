@@ -9,7 +9,6 @@ import {
   type WebhookDeliveryMessage,
   type WebhookMessage,
 } from '../contract/webhooks-api.js';
-import { SlipwayError } from '../domain/errors.js';
 import type { Webhook, WebhookDelivery } from '../registry/webhooks/webhook-types.js';
 import type { WebhooksClient } from '../registry/webhooks/webhooks-client.js';
 import { DEFAULT_TIMEOUT_MS, errorFromBody, errorFromFailure, parseOk } from './mlflow-http.js';
