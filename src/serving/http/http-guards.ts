@@ -1,0 +1,125 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SlipwayError } from '../../domain/errors.js';
+
+/** What an inference-server route declares about itself (route `config.serving`). */
+export interface ServingRouteConfig {
+  /** Counted in the per-model request metrics. */
+  readonly inference?: boolean;
+  /** Error body: MLflow's `{error_code, message}` (default) or OIP's `{error}`. */
+  readonly errors?: 'mlflow' | 'oip';
+  /** The body must be application/json (else 415). */
+  readonly json?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    serving?: ServingRouteConfig;
+  }
+}
+
+/**
+ * The inference server's safe-by-default HTTP pieces. They follow the control plane's (src/server:
+ * security-headers, host-allowlist, request-guards, json-body-parser), which use-case areas may not import.
+ * TODO(merge): move the shared parts to one module both edges import.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export const MAX_JSON_DEPTH = 64;
+
+export interface GuardOptions {
+  /** Host header values accepted (`name`, `name:port`, or `*` for any); the DNS-rebinding guard. */
+  readonly allowedHosts: readonly string[];
+}
+
+const hostName = (header: string): string => {
+  const value = header.trim().toLowerCase();
+  return value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : (value.split(':', 1)[0] ?? '');
+};
+
+/** Whether a Host header is allowed: an entry matches the host with or without its port; `*` matches all. */
+export function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes('*')) return true;
+  if (header === undefined || header === '') return false;
+  const value = header.trim().toLowerCase();
+  return allowed.some((entry) => entry === value || entry === hostName(value));
+}
+
+const forbidden = (message: string, hint: string) => new SlipwayError('PERMISSION_DENIED', message, { hint });
+
+/** Host allowlist on every request; cross-site browser requests refused on POST (CSRF from a web page). */
+export function registerGuards(app: FastifyInstance, options: GuardOptions): void {
+  const allowed = options.allowedHosts.map((h) => h.toLowerCase());
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('x-request-id', request.id);
+    if (!hostAllowed(request.headers.host, allowed)) {
+      throw forbidden('Invalid Host header.', 'Add the host name to --allowed-hosts to allow it.');
+    }
+    if (request.method !== 'POST') return;
+    if (request.headers['sec-fetch-site'] === 'cross-site') {
+      throw forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
+    }
+    if (request.routeOptions.config?.serving?.json === true) checkJsonBody(request);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
+  });
+}
+
+const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+
+function checkJsonBody(request: FastifyRequest): void {
+  const sent = mediaType(request.headers['content-type']);
+  if (sent === 'application/json') return;
+  throw new SlipwayError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Unsupported Content-Type${sent === '' ? ' (none)' : ''}; this endpoint accepts application/json.`,
+    { hint: 'Send the body with Content-Type: application/json.' },
+  );
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** One pass over JSON text: whether arrays and objects nest deeper than `max` (strings skipped). */
+export function exceedsJsonDepth(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Body parsers: JSON (depth-checked, then Fastify's secure parser refusing `__proto__` and `constructor` keys)
+ * and text/csv as text. Nothing else is parsed (text/plain, forms: a browser's CSRF-able types are refused).
+ */
+export function registerBodyParsers(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (exceedsJsonDepth(body as string, MAX_JSON_DEPTH)) {
+      done(new SlipwayError('BAD_REQUEST', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+}
+
+/** A request header as one string (the first value when repeated). */
+export function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,86 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** What one HTTP answer adds to the metrics. */
+export interface RequestObservation {
+  readonly model: string;
+  readonly version: string;
+  /** The route pattern (`/invocations`, `/v2/models/:name/infer`), never the raw URL. */
+  readonly endpoint: string;
+  readonly status: number;
+  readonly seconds: number;
+}
+
+/**
+ * The serving process's Prometheus metrics, in a registry of its own (never prom-client's global one, so
+ * several servers in one process or test do not mix): requests, errors, latency and batch sizes per model and
+ * version, plus Node.js process metrics.
+ */
+export class ServingMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'model' | 'version' | 'endpoint' | 'code'>;
+  readonly #errors: Counter<'model' | 'version' | 'endpoint' | 'code'>;
+  readonly #latency: Histogram<'model' | 'version' | 'endpoint'>;
+  readonly #batchRows: Histogram<'model' | 'version'>;
+  readonly #shadowErrors: Counter<'model' | 'version'>;
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.#requests = new Counter({
+      name: 'slipway_serving_requests_total',
+      help: 'HTTP requests answered, by model, version, endpoint and status code.',
+      labelNames: ['model', 'version', 'endpoint', 'code'],
+      registers,
+    });
+    this.#errors = new Counter({
+      name: 'slipway_serving_errors_total',
+      help: 'HTTP requests answered with a 4xx or 5xx status.',
+      labelNames: ['model', 'version', 'endpoint', 'code'],
+      registers,
+    });
+    this.#latency = new Histogram({
+      name: 'slipway_serving_request_duration_seconds',
+      help: 'Time from receiving a request to sending its answer.',
+      labelNames: ['model', 'version', 'endpoint'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.#batchRows = new Histogram({
+      name: 'slipway_serving_batch_rows',
+      help: 'Rows in each inference call (several requests are batched into one call).',
+      labelNames: ['model', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384],
+      registers,
+    });
+    this.#shadowErrors = new Counter({
+      name: 'slipway_serving_shadow_errors_total',
+      help: 'Requests a shadow version failed to answer (the caller never sees these).',
+      labelNames: ['model', 'version'],
+      registers,
+    });
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'slipway_serving_' });
+  }
+
+  observeRequest(o: RequestObservation): void {
+    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
+    const code = String(o.status);
+    this.#requests.inc({ ...labels, code });
+    if (o.status >= 400) this.#errors.inc({ ...labels, code });
+    this.#latency.observe(labels, o.seconds);
+  }
+
+  observeBatch(model: string, version: string, rows: number): void {
+    this.#batchRows.observe({ model, version }, rows);
+  }
+
+  shadowFailed(model: string, version: string): void {
+    this.#shadowErrors.inc({ model, version });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
