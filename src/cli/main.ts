@@ -65,6 +65,10 @@ const COMMANDS: CommandTable = {
     summary: 'list, show, compare and search tracked runs',
     load: async () => (await import('./commands/runs-command.js')).runsCommand,
   },
+  serve: {
+    summary: 'serve a model: MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics',
+    load: async () => (await import('./commands/serve-command.js')).serveCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */
