@@ -79,6 +79,8 @@ export class MicroBatcher {
   /** Runs `feeds` in some inference call and resolves with this request's rows of every output. */
   submit(feeds: Feeds): Promise<Outputs> {
     if (!this.#options.enabled) return this.#track(() => this.#runAlone(feeds));
+    // Idle: run now, alone (no latency added at low load). Busy: queue for the next call, with the others.
+    if (this.#running === 0 && this.#queue.length === 0 && this.#options.maxDelayMs === 0) return this.#runNow(feeds);
     const rows = rowsOf(feeds);
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueueRows) {
       return Promise.reject(overloaded(`more than ${this.#options.maxQueueRows} rows are waiting`));
@@ -94,6 +96,15 @@ export class MicroBatcher {
   drained(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #runNow(feeds: Feeds): Promise<Outputs> {
+    this.#running += 1;
+    return this.#runAlone(feeds).finally(() => {
+      this.#running -= 1;
+      this.#schedule();
+      this.#settleIdle();
+    });
   }
 
   #schedule(): void {
@@ -115,8 +126,10 @@ export class MicroBatcher {
       return;
     }
     this.#running += 1;
-    this.#runBatch(batch).finally(() => {
+    void this.#runBatch(batch).then((settle) => {
+      // Free the slot before answering, so a caller that submits again at once is dispatched at once.
       this.#running -= 1;
+      settle();
       this.#schedule();
       this.#settleIdle();
     });
@@ -152,22 +165,35 @@ export class MicroBatcher {
     }
   }
 
-  async #runBatch(batch: readonly Job[]): Promise<void> {
+  /** Runs a batch; resolves with a function that answers its callers (never rejects). */
+  async #runBatch(batch: readonly Job[]): Promise<() => void> {
     const [only] = batch;
-    if (batch.length === 1 && only !== undefined) {
-      await this.#runAlone(only.feeds).then(only.resolve, only.reject);
-      return;
-    }
+    if (batch.length === 1 && only !== undefined) return this.#settleAlone(only);
     try {
       const total = batch.reduce((sum, job) => sum + job.rows, 0);
       const outputs = await this.#runAlone(concatFeeds(batch.map((job) => job.feeds)));
       const parts = splitOutputs(outputs, batch, total);
-      batch.forEach((job, i) => {
-        job.resolve(parts[i] as Outputs);
-      });
+      return () => {
+        batch.forEach((job, i) => {
+          job.resolve(parts[i] as Outputs);
+        });
+      };
     } catch {
       // One bad request must not fail its neighbours: run each alone, so only the culprit fails.
-      for (const job of batch) await this.#runAlone(job.feeds).then(job.resolve, job.reject);
+      const settlements: (() => void)[] = [];
+      for (const job of batch) settlements.push(await this.#settleAlone(job));
+      return () => {
+        for (const settle of settlements) settle();
+      };
+    }
+  }
+
+  async #settleAlone(job: Job): Promise<() => void> {
+    try {
+      const outputs = await this.#runAlone(job.feeds);
+      return () => job.resolve(outputs);
+    } catch (error) {
+      return () => job.reject(error);
     }
   }
 
