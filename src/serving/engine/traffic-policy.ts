@@ -40,13 +40,21 @@ export function checkTrafficPolicy(policy: TrafficPolicy): TrafficPolicy {
   return { ...policy, ...(policy.stickyHeader ? { stickyHeader: policy.stickyHeader.toLowerCase() } : {}) };
 }
 
-/** FNV-1a over the UTF-16 code units: a stable hash of a header value into [0, 1). */
+/**
+ * A stable hash of a header value into [0, 1): FNV-1a over the UTF-16 code units, then MurmurHash3's finaliser
+ * (FNV alone leaves similar ids such as `user-1`, `user-2` bunched in the high bits).
+ */
 export function stickyFraction(value: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < value.length; i++) {
     hash ^= value.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / 2 ** 32;
 }
 
