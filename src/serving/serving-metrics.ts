@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 /** What one HTTP answer adds to the metrics. */
 export interface RequestObservation {
@@ -13,7 +13,8 @@ export interface RequestObservation {
 /**
  * The serving process's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * several servers in one process or test do not mix): requests, errors, latency and batch sizes per model and
- * version, plus Node.js process metrics.
+ * version. (prom-client's default process metrics are left out: `promtool check metrics` rejects three of its
+ * gauges, named `nodejs_active_*_total`.)
  */
 export class ServingMetrics {
   readonly registry = new Registry();
@@ -23,7 +24,7 @@ export class ServingMetrics {
   readonly #batchRows: Histogram<'model' | 'version'>;
   readonly #shadowErrors: Counter<'model' | 'version'>;
 
-  constructor(options: { readonly processMetrics?: boolean } = {}) {
+  constructor() {
     const registers = [this.registry];
     this.#requests = new Counter({
       name: 'slipway_serving_requests_total',
@@ -57,7 +58,6 @@ export class ServingMetrics {
       labelNames: ['model', 'version'],
       registers,
     });
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'slipway_serving_' });
   }
 
   observeRequest(o: RequestObservation): void {

@@ -65,6 +65,21 @@ function registerMetricsHook(app: FastifyInstance, service: InferenceService): v
   });
 }
 
+/**
+ * While closing, answers carry `Connection: close`, so keep-alive clients let go as soon as their requests in
+ * flight are answered and the process can exit (instead of waiting out the keep-alive timeout).
+ */
+function registerCloseConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+}
+
 /** The inference server: guards, parsers, error bodies, MLflow, /predict and OIP routes, and /metrics. */
 export function buildServingApp(service: InferenceService, options: ServingAppOptions): FastifyInstance {
   const app = fastify({
@@ -79,6 +94,7 @@ export function buildServingApp(service: InferenceService, options: ServingAppOp
     logController: new LogController({ disableRequestLogging: true }),
   });
   registerGuards(app, { allowedHosts: options.allowedHosts });
+  registerCloseConnectionsWhenClosing(app);
   registerBodyParsers(app);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendError(notFound(request), request, reply));

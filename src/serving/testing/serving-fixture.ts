@@ -65,7 +65,7 @@ export async function testServer(versions: readonly ServedVersion[], policy: Tra
   await deployment.apply(versions, policy);
   const sink = memoryPredictionSink();
   const log = new PredictionLog(sink, { ...DEFAULT_PREDICTION_LOG, flushIntervalMs: 10 });
-  const service = new InferenceService([deployment], new ServingMetrics({ processMetrics: false }), log);
+  const service = new InferenceService([deployment], new ServingMetrics(), log);
   const app = buildServingApp(service, { version: '9.9.9', bodyLimitBytes: 1024 * 1024, allowedHosts: ['localhost'] });
   return { app, service, deployment, sink, log };
 }
