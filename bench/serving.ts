@@ -145,21 +145,31 @@ async function main(): Promise<void> {
       await stop(hello.child);
     }
     console.log(baseline);
-    const batched = await measureServe(folder, [], [
-      ['on 1', 1, one],
-      ['on 32', 32, one],
-      ['on 64', 64, one],
-      ['big 8', 8, big],
-    ]);
-    const unbatched = await measureServe(folder, ['--no-batching'], [
-      ['off 1', 1, one],
-      ['off 32', 32, one],
-      ['off 64', 64, one],
-      ['big off 8', 8, big],
-    ]);
-    const logged = await measureServe(folder, ['--prediction-log', join(dir, 'predictions.jsonl')], [
-      ['log 64', 64, one],
-    ]);
+    const batched = await measureServe(
+      folder,
+      [],
+      [
+        ['on 1', 1, one],
+        ['on 32', 32, one],
+        ['on 64', 64, one],
+        ['big 8', 8, big],
+      ],
+    );
+    const unbatched = await measureServe(
+      folder,
+      ['--no-batching'],
+      [
+        ['off 1', 1, one],
+        ['off 32', 32, one],
+        ['off 64', 64, one],
+        ['big off 8', 8, big],
+      ],
+    );
+    const logged = await measureServe(
+      folder,
+      ['--prediction-log', join(dir, 'predictions.jsonl')],
+      [['log 64', 64, one]],
+    );
     const raw = await rawRowsPerSecond(folder, BIG);
     const report = render(baseline, [...batched, ...unbatched, ...logged], raw);
     console.log(report);
@@ -184,7 +194,10 @@ function render(baseline: Row[], rows: Row[], raw: number): string {
   const table = [
     '| Single-row `POST /predict` | Connections | Requests/s | × hello-world | p50 ms | p99 ms | Failed | Target (≥ 0.7×, p99 ≤ 15 ms) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...[1, 32, 64].map((c) => `| baseline: Fastify hello-world route | ${c} | ${fmt(hello.get(c)?.reqPerSec ?? 0)} | 1.00× | ${hello.get(c)?.p50} | ${hello.get(c)?.p99} | ${hello.get(c)?.failures} | |`),
+    ...[1, 32, 64].map(
+      (c) =>
+        `| baseline: Fastify hello-world route | ${c} | ${fmt(hello.get(c)?.reqPerSec ?? 0)} | 1.00× | ${hello.get(c)?.p50} | ${hello.get(c)?.p99} | ${hello.get(c)?.failures} | |`,
+    ),
     ...[1, 32, 64].map((c) => line('batching on (default)', c, find(`on ${c}`))),
     ...[1, 32, 64].map((c) => line('batching off', c, find(`off ${c}`))),
     line('batching on, prediction log (JSONL, every request)', 64, find('log 64')),

@@ -23,7 +23,9 @@ describe('shadow traffic', () => {
   it('never shows the shadow to callers, and logs its answers beside the primary ones', async () => {
     const primary = await fixture.load(fixture.folders[0], '1');
     const shadow = await fixture.load(fixture.folders[1], '2');
-    const alone = await testServer([await fixture.load(fixture.folders[0], '1')], { routes: [{ version: '1', weight: 1 }] });
+    const alone = await testServer([await fixture.load(fixture.folders[0], '1')], {
+      routes: [{ version: '1', weight: 1 }],
+    });
     const server = await testServer([primary, shadow], { routes: [{ version: '1', weight: 1 }], shadow: ['2'] });
     const rows = Array.from({ length: 30 }, (_, i) => [wineRow(i)]);
     const replies = await Promise.all(rows.map((r, i) => predict(server.app, r, `req-${i}`)));
@@ -51,11 +53,19 @@ describe('shadow traffic', () => {
 
 describe('prediction log', () => {
   it('records every request once with its id, model, version, inputs, outputs and latency', async () => {
-    const server = await testServer([await fixture.load(fixture.folders[0], '1')], { routes: [{ version: '1', weight: 1 }] });
+    const server = await testServer([await fixture.load(fixture.folders[0], '1')], {
+      routes: [{ version: '1', weight: 1 }],
+    });
     const before = Date.now();
     const sizes = [1, 3, 2, 5];
     const replies = await Promise.all(
-      sizes.map((n, k) => predict(server.app, Array.from({ length: n }, (_, i) => wineRow(10 * k + i)), `id-${k}`)),
+      sizes.map((n, k) =>
+        predict(
+          server.app,
+          Array.from({ length: n }, (_, i) => wineRow(10 * k + i)),
+          `id-${k}`,
+        ),
+      ),
     );
     await server.log.flush();
     const entries = server.sink.entries as PredictionRecord[];
@@ -66,7 +76,7 @@ describe('prediction log', () => {
       const input = entry?.inputs.input as number[][];
       expect(input).toHaveLength(n);
       expect(input[0]?.[10]).toBeCloseTo(wineRow(10 * k)[10] ?? 0, 5);
-      const answer = (replies[k]?.json() as { predictions: { label: number }[] }).predictions;
+      const answer = replies[k]?.json<{ predictions: { label: number }[] }>().predictions ?? [];
       expect(entry?.outputs.label).toEqual(answer.map((p) => p.label));
       expect(entry?.latency_ms).toBeGreaterThanOrEqual(0);
       expect(Date.parse(entry?.time ?? '')).toBeGreaterThanOrEqual(before - 1000);
@@ -85,7 +95,9 @@ describe('prediction log', () => {
   });
 
   it('logs failed requests nowhere and keeps the caller id only when it is safe', async () => {
-    const server = await testServer([await fixture.load(fixture.folders[0], '1')], { routes: [{ version: '1', weight: 1 }] });
+    const server = await testServer([await fixture.load(fixture.folders[0], '1')], {
+      routes: [{ version: '1', weight: 1 }],
+    });
     const bad = await predict(server.app, [[1, 2, 3]], 'bad-1');
     expect(bad.statusCode).toBe(400);
     const unsafe = await predict(server.app, [wineRow(0)], '<script>');

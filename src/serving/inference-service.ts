@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors.js';
-import type { ModelFeeds } from '../models/scoring/to-model-feeds.js';
 import { quoted } from '../models/scoring/scoring-error.js';
+import type { ModelFeeds } from '../models/scoring/to-model-feeds.js';
 import type { Outputs } from './engine/micro-batcher.js';
 import type { ModelDeployment } from './engine/model-deployment.js';
 import type { Lease, ServedVersion } from './engine/served-version.js';
@@ -89,7 +89,15 @@ export class InferenceService {
     } finally {
       routed.primary.release();
     }
-    this.#record(request.requestId, started, answer.served, answer.feeds, answer.outputs, performance.now() - t0, false);
+    this.#record(
+      request.requestId,
+      started,
+      answer.served,
+      answer.feeds,
+      answer.outputs,
+      performance.now() - t0,
+      false,
+    );
     for (const lease of routed.shadows) this.#mirror(lease, request);
     return answer;
   }
@@ -132,6 +140,15 @@ export class InferenceService {
     latencyMs: number,
     shadow: boolean,
   ): void {
-    this.#log?.record({ requestId, startedAt, model: served.name, version: served.version, inputs, outputs, latencyMs, shadow });
+    this.#log?.record({
+      requestId,
+      startedAt,
+      model: served.name,
+      version: served.version,
+      inputs,
+      outputs,
+      latencyMs,
+      shadow,
+    });
   }
 }

@@ -57,7 +57,12 @@ describe('hot swap', () => {
       await Promise.all(clients);
       expect(failures).toEqual([]);
       expect([...seen.keys()].sort()).toEqual(['1', '2', '3']);
-      expect(serving.service.model().versions().map((v) => v.version)).toEqual(['3']);
+      expect(
+        serving.service
+          .model()
+          .versions()
+          .map((v) => v.version),
+      ).toEqual(['3']);
       const after = await predict(serving.url);
       expect(after.headers.get('x-model-version')).toBe('3');
     } finally {
@@ -75,9 +80,13 @@ describe('metrics', () => {
       const reply = await fetch(`${serving.url}/metrics`);
       expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
       const text = await reply.text();
-      expect(text).toContain('slipway_serving_requests_total{model="wine",version="1",endpoint="/predict",code="200"} 20');
+      expect(text).toContain(
+        'slipway_serving_requests_total{model="wine",version="1",endpoint="/predict",code="200"} 20',
+      );
       expect(text).toContain('slipway_serving_errors_total{model="wine",version="1",endpoint="/predict",code="400"} 1');
-      expect(text).toMatch(/slipway_serving_request_duration_seconds_count\{model="wine",version="1",endpoint="\/predict"\} 21/);
+      expect(text).toMatch(
+        /slipway_serving_request_duration_seconds_count\{model="wine",version="1",endpoint="\/predict"\} 21/,
+      );
       expect(text).toMatch(/slipway_serving_batch_rows_sum\{model="wine",version="1"\} 2[01]/);
       await promtoolCheck(text);
     } finally {
@@ -112,7 +121,22 @@ describe('graceful shutdown (real process)', () => {
     const log = join(fixture.dir, 'shutdown.jsonl');
     const child = spawn(
       process.execPath,
-      ['--import', TSX, MAIN, '--json', 'serve', fixture.folders[0], '-p', '0', '--log-level', 'warn', '--prediction-log', log, '--max-batch-delay-ms', '300'],
+      [
+        '--import',
+        TSX,
+        MAIN,
+        '--json',
+        'serve',
+        fixture.folders[0],
+        '-p',
+        '0',
+        '--log-level',
+        'warn',
+        '--prediction-log',
+        log,
+        '--max-batch-delay-ms',
+        '300',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

@@ -175,7 +175,8 @@ async function applyInitial(deployment: ModelDeployment, options: ServeOptions, 
   try {
     const primary = await take(options.model);
     const canaries = [];
-    for (const canary of options.canary ?? []) canaries.push({ version: (await take(canary.uri)).version, weight: canary.weight });
+    for (const canary of options.canary ?? [])
+      canaries.push({ version: (await take(canary.uri)).version, weight: canary.weight });
     const shadow = [];
     for (const uri of options.shadow ?? []) shadow.push((await take(uri)).version);
     const rest = 100 - canaries.reduce((sum, c) => sum + c.weight, 0);

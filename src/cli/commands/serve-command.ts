@@ -35,7 +35,8 @@ const integer =
 
 function fraction(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !(number >= 0 && number <= 1)) throw new InvalidArgumentError('must be a number from 0 to 1.');
+  if (value.trim() === '' || !(number >= 0 && number <= 1))
+    throw new InvalidArgumentError('must be a number from 0 to 1.');
   return number;
 }
 
@@ -70,7 +71,9 @@ async function runServe(model: string, flags: ServeFlags, context: CliContext): 
       ...(flags.queueTimeoutMs === undefined ? {} : { queueTimeoutMs: flags.queueTimeoutMs }),
     },
     flavor: flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads, interOpNumThreads: 1 },
-    ...(flags.predictionLog === undefined ? {} : { predictionLog: { file: flags.predictionLog, sampleRate: flags.logSampleRate } }),
+    ...(flags.predictionLog === undefined
+      ? {}
+      : { predictionLog: { file: flags.predictionLog, sampleRate: flags.logSampleRate } }),
     ...(flags.maxBodyBytes === undefined ? {} : { bodyLimitBytes: flags.maxBodyBytes }),
     ...(flags.allowedHosts === undefined ? {} : { allowedHosts: flags.allowedHosts }),
     version: context.version,
@@ -95,7 +98,12 @@ export const serveCommand: CommandModule = {
       .option('--name <name>', 'served model name (default: the folder name)')
       .option('--model-version <version>', 'served version label (default 1)')
       .option('--canary <folder=percent>', 'another version taking this percent of traffic (repeatable)', canary, [])
-      .option('--shadow <folder>', 'a version mirrored every request, its answers only logged (repeatable)', collect, [])
+      .option(
+        '--shadow <folder>',
+        'a version mirrored every request, its answers only logged (repeatable)',
+        collect,
+        [],
+      )
       .option('--sticky-header <name>', 'route by the hash of this request header (sticky A/B)')
       .option('--no-batching', 'run every request as its own inference call')
       .option('--max-batch-rows <n>', 'rows per batched inference call (default 256)', integer(1, 1_000_000))

@@ -28,7 +28,13 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const feedbackRequestSchema = z.strictObject({
   request_id: z.string().regex(REQUEST_ID_PATTERN, { error: 'request_id must be 1–128 of A-Z a-z 0-9 . _ : -' }),
   /** The ground truth: a class, a number, a string or a small JSON value. */
-  label: z.union([z.number(), z.string().max(4096), z.boolean(), z.array(z.unknown()).max(4096), z.record(z.string(), z.unknown())]),
+  label: z.union([
+    z.number(),
+    z.string().max(4096),
+    z.boolean(),
+    z.array(z.unknown()).max(4096),
+    z.record(z.string(), z.unknown()),
+  ]),
 });
 
 export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;

@@ -33,10 +33,14 @@ export async function loadServedVersion(source: ResolvedModel, options: LoadVers
     await model.predict(warmUpFeeds(model));
   } catch (error) {
     await model.close();
-    throw new SlipwayError('INVALID_PARAMETER_VALUE', `The model ${source.name} version ${source.version} failed its warm-up run.`, {
-      hint: 'Check that the model runs on one row of zeros; the server log has the runtime error.',
-      cause: error,
-    });
+    throw new SlipwayError(
+      'INVALID_PARAMETER_VALUE',
+      `The model ${source.name} version ${source.version} failed its warm-up run.`,
+      {
+        hint: 'Check that the model runs on one row of zeros; the server log has the runtime error.',
+        cause: error,
+      },
+    );
   }
   const onBatch = options.onBatch ?? (() => {});
   return new ServedVersion(source.name, source.version, model, options.batching, (rows) =>

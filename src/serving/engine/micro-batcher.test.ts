@@ -4,7 +4,7 @@ import { loadModel } from '../../models/load-model.js';
 import { parseScoringRequest } from '../../models/scoring/parse-scoring-request.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
 import type { Feeds, Tensor } from '../../models/tensor/tensor.js';
-import { servingFixture, THREADS, type ServingFixture } from '../testing/serving-fixture.js';
+import { type ServingFixture, servingFixture, THREADS } from '../testing/serving-fixture.js';
 import { wineRow } from '../testing/wine-model.js';
 import { DEFAULT_BATCHING, MicroBatcher } from './micro-batcher.js';
 
@@ -22,17 +22,26 @@ afterAll(async () => {
 });
 
 const feedsFor = (start: number, rows: number): Feeds =>
-  toModelFeeds(parseScoringRequest({ inputs: Array.from({ length: rows }, (_, i) => wineRow(start + i)) }).payload, model)
-    .feeds;
+  toModelFeeds(
+    parseScoringRequest({ inputs: Array.from({ length: rows }, (_, i) => wineRow(start + i)) }).payload,
+    model,
+  ).feeds;
 
 const plain = (outputs: Record<string, Tensor>) =>
-  Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { shape: [...t.shape], data: Array.from(t.data as ArrayLike<unknown>) }]));
+  Object.fromEntries(
+    Object.entries(outputs).map(([name, t]) => [
+      name,
+      { shape: [...t.shape], data: Array.from(t.data as ArrayLike<unknown>) },
+    ]),
+  );
 
 describe('MicroBatcher', () => {
   it('gives every concurrent caller exactly its own rows, batching them into fewer calls', async () => {
     const batches: number[] = [];
-    const batcher = new MicroBatcher((feeds) => model.predict(feeds), { ...DEFAULT_BATCHING, maxBatchRows: 64 }, (rows) =>
-      batches.push(rows),
+    const batcher = new MicroBatcher(
+      (feeds) => model.predict(feeds),
+      { ...DEFAULT_BATCHING, maxBatchRows: 64 },
+      (rows) => batches.push(rows),
     );
     const sizes = Array.from({ length: 200 }, (_, i) => 1 + ((i * 7919) % 13));
     let start = 0;
@@ -50,30 +59,37 @@ describe('MicroBatcher', () => {
 
   it('runs a lone request at once, alone', async () => {
     const batches: number[] = [];
-    const batcher = new MicroBatcher((feeds) => model.predict(feeds), DEFAULT_BATCHING, (rows) => batches.push(rows));
+    const batcher = new MicroBatcher(
+      (feeds) => model.predict(feeds),
+      DEFAULT_BATCHING,
+      (rows) => batches.push(rows),
+    );
     for (let i = 0; i < 5; i++) await batcher.submit(feedsFor(i, 3));
     expect(batches).toEqual([3, 3, 3, 3, 3]);
   });
 
   it('with batching off, makes one call per request', async () => {
     const batches: number[] = [];
-    const batcher = new MicroBatcher((f) => model.predict(f), { ...DEFAULT_BATCHING, enabled: false }, (rows) =>
-      batches.push(rows),
+    const batcher = new MicroBatcher(
+      (f) => model.predict(f),
+      { ...DEFAULT_BATCHING, enabled: false },
+      (rows) => batches.push(rows),
     );
     await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit(feedsFor(i, 2))));
     expect(batches).toEqual(Array.from({ length: 20 }, () => 2));
   });
 
   it('fails only the request a batch failed for, never its neighbours', async () => {
-    const poison = (feeds: Feeds) => (feeds.input?.data as Float32Array)[0] === -1;
+    const firstValues = (feeds: Feeds) => feeds.input?.data as Float32Array;
+    const poison = (feeds: Feeds) => firstValues(feeds)[0] === -1;
     const batcher = new MicroBatcher(async (feeds) => {
-      const data = feeds.input?.data as Float32Array;
+      const data = firstValues(feeds);
       for (let i = 0; i < data.length; i += 11) if (data[i] === -1) throw new Error('bad row');
       return model.predict(feeds);
     });
     const good = Array.from({ length: 10 }, (_, i) => feedsFor(i, 2));
     const bad = feedsFor(0, 1);
-    (bad.input?.data as Float32Array)[0] = -1;
+    firstValues(bad)[0] = -1;
     const all = [...good.slice(0, 5), bad, ...good.slice(5)].map((feeds) => ({ feeds, answer: batcher.submit(feeds) }));
     for (const { feeds, answer } of all) {
       if (poison(feeds)) await expect(answer).rejects.toThrow('bad row');

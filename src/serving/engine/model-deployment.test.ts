@@ -26,7 +26,12 @@ const versionOf = (deployment: ModelDeployment, stickyKey?: string) => {
 describe('ModelDeployment traffic policies', () => {
   it('splits a canary by weight within statistical tolerance', async () => {
     const deployment = new ModelDeployment('wine');
-    await deployment.apply([v1, v2], { routes: [{ version: '1', weight: 80 }, { version: '2', weight: 20 }] });
+    await deployment.apply([v1, v2], {
+      routes: [
+        { version: '1', weight: 80 },
+        { version: '2', weight: 20 },
+      ],
+    });
     const n = 20_000;
     let canary = 0;
     for (let i = 0; i < n; i++) if (versionOf(deployment) === '2') canary += 1;
@@ -37,7 +42,10 @@ describe('ModelDeployment traffic policies', () => {
   it('routes by the hash of the sticky header: one user, one version; users split by weight', async () => {
     const deployment = new ModelDeployment('wine');
     await deployment.apply([v1, v2], {
-      routes: [{ version: '1', weight: 50 }, { version: '2', weight: 50 }],
+      routes: [
+        { version: '1', weight: 50 },
+        { version: '2', weight: 50 },
+      ],
       stickyHeader: 'X-User',
     });
     expect(deployment.policy?.stickyHeader).toBe('x-user');

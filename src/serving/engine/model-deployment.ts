@@ -89,7 +89,8 @@ export class ModelDeployment {
     for (const served of versions) next.set(served.version, served);
     const wanted = policyVersions(checked);
     const missing = [...wanted].filter((v) => !next.has(v));
-    if (missing.length > 0) throw notFound(`The traffic policy names versions that are not loaded: ${missing.join(', ')}.`);
+    if (missing.length > 0)
+      throw notFound(`The traffic policy names versions that are not loaded: ${missing.join(', ')}.`);
     const retired = [...replaced, ...[...next.values()].filter((served) => !wanted.has(served.version))];
     for (const served of retired) if (next.get(served.version) === served) next.delete(served.version);
     this.#versions = next;

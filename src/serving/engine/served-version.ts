@@ -21,7 +21,13 @@ export class ServedVersion {
   #retired: Promise<void> | undefined;
   #idle: (() => void) | undefined;
 
-  constructor(name: string, version: string, model: LoadedModel, batching: BatchingOptions, onBatch: (rows: number) => void) {
+  constructor(
+    name: string,
+    version: string,
+    model: LoadedModel,
+    batching: BatchingOptions,
+    onBatch: (rows: number) => void,
+  ) {
     this.name = name;
     this.version = version;
     this.model = model;

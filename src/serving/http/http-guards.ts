@@ -87,16 +87,25 @@ function checkJsonBody(request: FastifyRequest): void {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** The index of the quote closing the string that opens at `start`. */
+function skipString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return text.length;
+}
+
 /** One pass over JSON text: whether arrays and objects nest deeper than `max` (strings skipped). */
 export function exceedsJsonDepth(text: string, max: number): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+    if (c === QUOTE) i = skipString(text, i);
+    else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    if (depth > max) return true;
   }
   return false;
 }

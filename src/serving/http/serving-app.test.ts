@@ -50,7 +50,11 @@ describe('MLflow scoring server endpoints', () => {
       post('/invocations', { dataframe_records: rows.map(record) }),
       post('/invocations', { instances: rows.map(record) }),
       post('/invocations', `${WINE_FEATURES.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`, 'text/csv'),
-      post('/invocations', `${WINE_FEATURES.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`, 'text/csv; charset=utf-8'),
+      post(
+        '/invocations',
+        `${WINE_FEATURES.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`,
+        'text/csv; charset=utf-8',
+      ),
     ];
     const replies = await Promise.all(bodies);
     const first = replies[0]?.json() as { predictions: { label: number; probabilities: number[] }[] };
@@ -66,7 +70,10 @@ describe('MLflow scoring server endpoints', () => {
   it('answers `inputs` (a list, or columns by name) with tensors, as MLflow does for numpy input', async () => {
     const rows = [wineRow(0), wineRow(7)];
     const columns = Object.fromEntries(WINE_FEATURES.map((n, i) => [n, rows.map((r) => r[i])]));
-    const [list, named] = await Promise.all([post('/invocations', { inputs: rows }), post('/invocations', { inputs: columns })]);
+    const [list, named] = await Promise.all([
+      post('/invocations', { inputs: rows }),
+      post('/invocations', { inputs: columns }),
+    ]);
     expect(list?.statusCode).toBe(200);
     const body = list?.json() as { predictions: { label: number[]; probabilities: number[][] } };
     expect(body.predictions.label).toHaveLength(2);
@@ -78,7 +85,10 @@ describe('MLflow scoring server endpoints', () => {
     const cases: [string, string][] = [
       ['application/json; charset=latin-1', 'The scoring server only supports UTF-8'],
       ['application/json; format=pandas-split', 'Unrecognized content type parameters: format. IMPORTANT'],
-      ['text/plain', "This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got 'text/plain'."],
+      [
+        'text/plain',
+        "This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got 'text/plain'.",
+      ],
       ['application/x-www-form-urlencoded', 'Got '],
     ];
     for (const [type, message] of cases) {
@@ -216,7 +226,10 @@ describe('Open Inference Protocol v2', () => {
   });
 
   it('infers with flat or nested data, echoing the id, and filters outputs', async () => {
-    const flat = { id: 'r1', inputs: [{ name: 'input', shape: [2, 11], datatype: 'FP32', data: [...wineRow(0), ...wineRow(1)] }] };
+    const flat = {
+      id: 'r1',
+      inputs: [{ name: 'input', shape: [2, 11], datatype: 'FP32', data: [...wineRow(0), ...wineRow(1)] }],
+    };
     const nested = { inputs: [{ name: 'input', shape: [2, 11], datatype: 'FP32', data: [wineRow(0), wineRow(1)] }] };
     const a = await post('/v2/models/wine/infer', flat);
     const b = await post('/v2/models/wine/versions/1/infer', { ...nested, outputs: [{ name: 'label' }] });

@@ -45,9 +45,13 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 }
 
 const notFound = (request: FastifyRequest) =>
-  new SlipwayError('ENDPOINT_NOT_FOUND', `No endpoint ${request.method} ${(request.url.split('?', 1)[0] ?? '').slice(0, 200).replace(/[<>&"]/g, '?')}.`, {
-    hint: 'docs/serving.md lists the endpoints.',
-  });
+  new SlipwayError(
+    'ENDPOINT_NOT_FOUND',
+    `No endpoint ${request.method} ${(request.url.split('?', 1)[0] ?? '').slice(0, 200).replace(/[<>&"]/g, '?')}.`,
+    {
+      hint: 'docs/serving.md lists the endpoints.',
+    },
+  );
 
 /** Per-model request metrics for the inference routes, from the version header the route set. */
 function registerMetricsHook(app: FastifyInstance, service: InferenceService): void {
@@ -102,6 +106,8 @@ export function buildServingApp(service: InferenceService, options: ServingAppOp
   registerMlflowRoutes(app, service, options.version);
   registerPredictRoutes(app, service);
   registerOipRoutes(app, service, options.version);
-  app.get('/metrics', async (_request, reply) => reply.type(service.metrics.contentType).send(await service.metrics.text()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(service.metrics.contentType).send(await service.metrics.text()),
+  );
   return app;
 }

@@ -25,7 +25,10 @@ describe('PredictionLog', () => {
       for (let i = 0; i < 7; i++) log.record(event(i));
       log.feedback('r3', 'good');
       await log.close();
-      const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = (await readFile(file, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(lines).toHaveLength(8);
       expect(lines[0]).toEqual({
         kind: 'prediction',

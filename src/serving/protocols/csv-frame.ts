@@ -4,7 +4,12 @@ import { DEFAULT_SCORING_LIMITS, type ScoringLimits, scoringError } from '../../
 import type { ColumnType, ModelSignature } from '../../models/signature/model-signature.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL: Readonly<Record<string, number>> = { nan: Number.NaN, inf: Infinity, '-inf': -Infinity, '+inf': Infinity };
+const SPECIAL: Readonly<Record<string, number>> = {
+  nan: Number.NaN,
+  inf: Infinity,
+  '-inf': -Infinity,
+  '+inf': Infinity,
+};
 const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, false: false };
 const TEXT: ReadonlySet<ColumnType> = new Set(['string', 'binary', 'datetime']);
 

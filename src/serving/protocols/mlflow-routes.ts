@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseScoringRequest, type ScoringPayload } from '../../models/scoring/parse-scoring-request.js';
 import { shown } from '../../models/scoring/scoring-error.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
-import type { InferenceService } from '../inference-service.js';
 import { markServed, requestContext } from '../http/route-support.js';
+import type { InferenceService } from '../inference-service.js';
 import { csvFrame } from './csv-frame.js';
 import { scoringPredictions } from './render-rows.js';
 
@@ -14,7 +14,7 @@ const JSON_TYPE = 'application/json';
 const PROTOCOL_CHANGE =
   'IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, ' +
   'you are likely using an outdated scoring request format. To resolve the error, either update your request ' +
-  'format or adjust your MLflow Model\'s requirements file to specify an older version of MLflow (for example, ' +
+  "format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, " +
   "change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow " +
   'client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use ' +
   'the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, ' +
@@ -57,7 +57,10 @@ const isCsv = (request: FastifyRequest) => (request.headers['content-type'] ?? '
 /** `GET /ping`, `GET /health`, `GET /version` and `POST /invocations`: MLflow's scoring server. */
 export function registerMlflowRoutes(app: FastifyInstance, service: InferenceService, version: string): void {
   const health = async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(service.ready ? 200 : 404).type(JSON_TYPE).send('\n');
+    reply
+      .code(service.ready ? 200 : 404)
+      .type(JSON_TYPE)
+      .send('\n');
   app.get('/ping', health);
   app.get('/health', health);
   app.get('/version', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(version));

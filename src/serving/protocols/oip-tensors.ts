@@ -6,7 +6,12 @@ import type {
   OipTensorMetadata,
 } from '../../contract/inference/open-inference.js';
 import { checkValue } from '../../models/scoring/json-to-tensor.js';
-import { DEFAULT_SCORING_LIMITS, quoted, type ScoringLimits, scoringError } from '../../models/scoring/scoring-error.js';
+import {
+  DEFAULT_SCORING_LIMITS,
+  quoted,
+  type ScoringLimits,
+  scoringError,
+} from '../../models/scoring/scoring-error.js';
 import type { ModelFeeds } from '../../models/scoring/to-model-feeds.js';
 import {
   allocateTensorData,
@@ -59,7 +64,8 @@ export function oipFeeds(
   const feeds: Record<string, Tensor> = {};
   for (const info of inputs) {
     const input = byName.get(info.name);
-    if (input === undefined) throw scoringError(`Missing input ${quoted(info.name)}; the model takes ${names(inputs)}.`);
+    if (input === undefined)
+      throw scoringError(`Missing input ${quoted(info.name)}; the model takes ${names(inputs)}.`);
     feeds[info.name] = toTensor(input, info, limits);
   }
   const rows = new Set(Object.values(feeds).map((t) => t.shape[0] ?? 1));
@@ -72,7 +78,8 @@ const names = (inputs: readonly TensorInfo[]) => inputs.map((i) => quoted(i.name
 function toTensor(input: OipRequestInput, info: TensorInfo, limits: ScoringLimits): Tensor {
   const what = `Input ${quoted(info.name)}`;
   const expected = oipDatatype(info.dtype);
-  if (input.datatype !== expected) throw scoringError(`${what} has datatype ${input.datatype}; the model takes ${expected}.`);
+  if (input.datatype !== expected)
+    throw scoringError(`${what} has datatype ${input.datatype}; the model takes ${expected}.`);
   checkShape(what, input.shape, info.shape);
   const count = elementCount(input.shape);
   if (count > limits.maxElements) throw scoringError(`${what} has more than ${limits.maxElements} values.`);
@@ -83,7 +90,8 @@ function toTensor(input: OipRequestInput, info: TensorInfo, limits: ScoringLimit
   const data = allocateTensorData(info.dtype, count);
   const width = count / Math.max(1, input.shape[0] ?? 1) || 1;
   const site = { what, nullable: false };
-  for (let i = 0; i < count; i++) (data as unknown[])[i] = checkValue(flat[i], info.dtype, site, [Math.floor(i / width)]);
+  for (let i = 0; i < count; i++)
+    (data as unknown[])[i] = checkValue(flat[i], info.dtype, site, [Math.floor(i / width)]);
   return { dtype: info.dtype, shape: input.shape, data };
 }
 
@@ -119,7 +127,9 @@ export function oipOutputs(
   return wanted.map((name) => {
     const tensor = outputs[name];
     if (tensor === undefined) {
-      throw scoringError(`Unknown output ${quoted(name)}; the model has ${Object.keys(outputs).map(quoted).join(', ')}.`);
+      throw scoringError(
+        `Unknown output ${quoted(name)}; the model has ${Object.keys(outputs).map(quoted).join(', ')}.`,
+      );
     }
     return { name, datatype: oipDatatype(tensor.dtype), shape: [...tensor.shape], data: flatData(tensor) };
   });
