@@ -15,7 +15,10 @@ const invalidMessage = (uri: string): string => {
 
 describe('parseModelUri', () => {
   it.each<[string, ModelUri]>([
-    ['runs:/0d099223a0aa4e05976741242b1fb931/model', { kind: 'run', runId: '0d099223a0aa4e05976741242b1fb931', path: 'model' as never }],
+    [
+      'runs:/0d099223a0aa4e05976741242b1fb931/model',
+      { kind: 'run', runId: '0d099223a0aa4e05976741242b1fb931', path: 'model' as never },
+    ],
     ['runs:/abc/nested/model/', { kind: 'run', runId: 'abc', path: 'nested/model' as never }],
     ['runs:/abc', { kind: 'run', runId: 'abc', path: '' as never }],
     ['models:/wine-quality/3', { kind: 'version', name: 'wine-quality', version: 3 }],
@@ -23,7 +26,10 @@ describe('parseModelUri', () => {
     ['models:/wine-quality/1.4.0', { kind: 'semver', name: 'wine-quality', semver: '1.4.0' }],
     ['models:/wine-quality@production', { kind: 'alias', name: 'wine-quality', alias: 'production' }],
     ['models:/My Model@champion_2', { kind: 'alias', name: 'My Model', alias: 'champion_2' }],
-    ['models:/m-0112ba8babe744e9b9c2e4a61086b08e', { kind: 'logged-model', modelId: 'm-0112ba8babe744e9b9c2e4a61086b08e' }],
+    [
+      'models:/m-0112ba8babe744e9b9c2e4a61086b08e',
+      { kind: 'logged-model', modelId: 'm-0112ba8babe744e9b9c2e4a61086b08e' },
+    ],
     ['./model', { kind: 'folder', path: './model' }],
     ['/srv/models/wine', { kind: 'folder', path: '/srv/models/wine' }],
     ['model', { kind: 'folder', path: 'model' }],

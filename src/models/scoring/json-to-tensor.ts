@@ -11,7 +11,8 @@ import { type ScoringLimits, scoringError, shown } from './scoring-error.js';
 
 /** Where a value came from, for messages: `input 'x'` or `column 'alcohol'`. */
 export interface ValueSite {
-  readonly what: string;
+  /** Built only when a message needs it (quoting names costs time on every request otherwise). */
+  readonly what: string | (() => string);
   /** Null (or NaN) is accepted for float dtypes and becomes NaN. */
   readonly nullable: boolean;
 }
@@ -27,17 +28,19 @@ const RANGES: Readonly<Partial<Record<TensorDtype, readonly [number, number]>>> 
   uint64: [0, Number.MAX_SAFE_INTEGER],
 };
 
+const whatOf = (site: ValueSite): string => (typeof site.what === 'string' ? site.what : site.what());
+
 /** The shape of nested JSON arrays, checked rectangular; a scalar has shape []. */
 export function shapeOf(value: unknown, site: ValueSite, limits: ScoringLimits): number[] {
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) {
     if (shape.length >= limits.maxRank)
-      throw scoringError(`${site.what} is nested deeper than ${limits.maxRank} levels.`);
+      throw scoringError(`${whatOf(site)} is nested deeper than ${limits.maxRank} levels.`);
     shape.push(level.length);
     if (level.length === 0) break;
   }
   if (elementCount(shape) > limits.maxElements) {
-    throw scoringError(`${site.what} has more than ${limits.maxElements} values.`);
+    throw scoringError(`${whatOf(site)} has more than ${limits.maxElements} values.`);
   }
   return shape;
 }
@@ -59,7 +62,7 @@ export function jsonToTensor<D extends TensorDtype>(
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
       throw scoringError(
-        `${site.what}${where(path)}: the arrays are ragged; expected ${shape[depth]} values at every level ${depth}.`,
+        `${whatOf(site)}${where(path)}: the arrays are ragged; expected ${shape[depth]} values at every level ${depth}.`,
       );
     }
     for (let index = 0; index < node.length; index++) walk(node[index], depth + 1, [...path, index]);
@@ -87,7 +90,7 @@ export function setElement(
 export function checkValue(value: unknown, dtype: TensorDtype, site: ValueSite, path: readonly number[]) {
   const converted = convert(value, dtype, site.nullable);
   if (converted !== undefined) return converted;
-  throw scoringError(`${site.what}${where(path)}: ${shown(value)} is not ${expected(dtype, site.nullable)}.`);
+  throw scoringError(`${whatOf(site)}${where(path)}: ${shown(value)} is not ${expected(dtype, site.nullable)}.`);
 }
 
 function convert(value: unknown, dtype: TensorDtype, nullable: boolean): number | bigint | string | undefined {

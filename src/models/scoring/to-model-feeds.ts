@@ -132,7 +132,10 @@ function matrix(columns: readonly Column[], input: TensorInfo, rows: number, sin
 }
 
 function fillColumn(data: Tensor['data'], column: Column, input: TensorInfo, rows: number, width: number, c: number) {
-  const site = { what: `Column ${quoted(column.name)}`, nullable: column.spec !== undefined && !column.spec.required };
+  const site = {
+    what: () => `Column ${quoted(column.name)}`,
+    nullable: column.spec !== undefined && !column.spec.required,
+  };
   const type = column.spec?.type;
   for (let row = 0; row < rows; row++) {
     let value = column.values(row);

@@ -48,10 +48,12 @@ export function sessionOptionsOf(config: OnnxFlavorConfig, options: FlavorLoadOp
   const fromModel = config.onnx_session_options ?? {};
   const level = fromModel.graph_optimization_level;
   const mode = fromModel.execution_mode?.toLowerCase();
+  const intra = options.intraOpNumThreads ?? fromModel.intra_op_num_threads;
+  const inter = options.interOpNumThreads ?? fromModel.inter_op_num_threads;
   return {
     executionProviders: ['cpu'],
-    intraOpNumThreads: options.intraOpNumThreads ?? fromModel.intra_op_num_threads ?? undefined,
-    interOpNumThreads: options.interOpNumThreads ?? fromModel.inter_op_num_threads ?? undefined,
+    ...(intra === null || intra === undefined ? {} : { intraOpNumThreads: intra }),
+    ...(inter === null || inter === undefined ? {} : { interOpNumThreads: inter }),
     ...(mode === 'sequential' || mode === 'parallel' ? { executionMode: mode } : {}),
     ...(level !== null && level !== undefined && level in OPTIMIZATION
       ? { graphOptimizationLevel: OPTIMIZATION[level as keyof typeof OPTIMIZATION] }
