@@ -141,9 +141,9 @@ describe('graceful shutdown (real process)', () => {
     );
     try {
       const { url } = await firstJsonLine(child);
-      // The batch delay holds these requests in the queue while the signal arrives.
+      // The batch delay (3 s) holds these requests in the queue while the signal arrives (after 1 s).
       const inFlight = Array.from({ length: 10 }, (_, i) => predict(url, [wineRow(i)]));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       const replies = await Promise.all(inFlight);

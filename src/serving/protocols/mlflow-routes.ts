@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseScoringRequest, type ScoringPayload } from '../../models/scoring/parse-scoring-request.js';
+import { mlflowPredictions } from '../../models/scoring/render-predictions.js';
 import { shown } from '../../models/scoring/scoring-error.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
 import { markServed, requestContext } from '../http/route-support.js';
 import type { InferenceService } from '../inference-service.js';
 import { csvFrame } from './csv-frame.js';
-import { scoringPredictions } from './render-rows.js';
 
 const CSV = 'text/csv';
 const JSON_TYPE = 'application/json';
@@ -80,7 +80,7 @@ export function registerMlflowRoutes(app: FastifyInstance, service: InferenceSer
         },
         markServed(reply),
       );
-      return { predictions: scoringPredictions(payload as ScoringPayload, answer.outputs, answer.rows) };
+      return { predictions: mlflowPredictions(payload as ScoringPayload, answer.outputs, answer.rows) };
     },
   );
 }

@@ -1,9 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { serializeMlmodel } from '../../models/mlmodel/mlmodel.js';
 import { buildSoftmaxRegression } from '../../models/onnx-format/build-estimators.js';
+import { saveModel } from '../../models/package/save-model.js';
 import { columnSchema } from '../../models/signature/model-signature.js';
-import { signatureToMlmodel } from '../../models/signature/parse-signature.js';
 
 /** The eleven physico-chemical features of the wine-quality data set, in the data set's order. */
 export const WINE_FEATURES = [
@@ -36,7 +33,7 @@ export interface WineModelOptions {
 
 /**
  * Writes a wine-like model folder: softmax regression over 11 float features (standardised) into 6 quality
- * classes, built with the ONNX builders, with an MLmodel naming the onnx flavor and a column signature.
+ * classes, built with the ONNX builders and written by saveModel with a column signature (`folder` must not exist).
  */
 export async function writeWineModel(folder: string, options: WineModelOptions = {}): Promise<string> {
   const seed = options.seed ?? 1;
@@ -50,20 +47,19 @@ export async function writeWineModel(folder: string, options: WineModelOptions =
       scale: Array.from({ length: features }, (_, f) => 2 + noise(seed, 3000 + f)),
     },
   });
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'model.onnx'), model.bytes);
-  const signature = signatureToMlmodel({
-    inputs: columnSchema(WINE_FEATURES, 'double'),
-    outputs: {
-      kind: 'tensors',
-      tensors: [
-        { name: 'label', dtype: 'int64', shape: [-1] },
-        { name: 'probabilities', dtype: 'float32', shape: [-1, WINE_CLASSES.length] },
-      ],
+  await saveModel(folder, {
+    onnx: model,
+    signature: {
+      inputs: columnSchema(WINE_FEATURES, 'double'),
+      outputs: {
+        kind: 'tensors',
+        tensors: [
+          { name: 'label', dtype: 'int64', shape: [-1] },
+          { name: 'probabilities', dtype: 'float32', shape: [-1, WINE_CLASSES.length] },
+        ],
+      },
     },
   });
-  const mlmodel = { flavors: { onnx: { data: 'model.onnx', onnx_version: '1.16.0' } }, signature };
-  await writeFile(join(folder, 'MLmodel'), serializeMlmodel(mlmodel));
   return folder;
 }
 
