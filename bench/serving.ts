@@ -75,11 +75,11 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(url: string, connections: number, body?: string): Promise<Load> {
+async function load(url: string, connections: number, body?: string, duration = DURATION): Promise<Load> {
   const result = await autocannon({
     url,
     connections,
-    duration: DURATION,
+    duration,
     ...(body === undefined ? {} : { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
   });
   return {
@@ -90,7 +90,7 @@ async function load(url: string, connections: number, body?: string): Promise<Lo
   };
 }
 
-const warm = (url: string, body?: string) => load(url, 8, body).then(() => undefined);
+const warm = (url: string, body?: string) => load(url, 8, body, 2).then(() => undefined);
 
 /** onnxruntime-node in this process, same session options as the server (1 thread): rows/s for one batch size. */
 async function rawRowsPerSecond(folder: string, rows: number): Promise<number> {
