@@ -32,13 +32,20 @@ export const oipParametersSchema = z
     message: `at most ${OIP_LIMITS.maxParameters} parameters`,
   });
 
-export const oipRequestInputSchema = z.object({
-  name,
-  shape: z.array(z.number().int().min(0)).max(OIP_LIMITS.maxRank),
-  datatype: z.enum(OIP_DATATYPES, { error: `must be one of ${OIP_DATATYPES.join(', ')}` }),
-  parameters: oipParametersSchema.optional(),
-  data: z.array(z.unknown(), { error: 'must be an array (flat or nested, row-major)' }),
-});
+/** The binary tensor extension's parameter: this tensor's bytes follow the JSON header (no `data`). */
+export const BINARY_DATA_SIZE = 'binary_data_size';
+
+export const oipRequestInputSchema = z
+  .object({
+    name,
+    shape: z.array(z.number().int().min(0)).max(OIP_LIMITS.maxRank),
+    datatype: z.enum(OIP_DATATYPES, { error: `must be one of ${OIP_DATATYPES.join(', ')}` }),
+    parameters: oipParametersSchema.optional(),
+    data: z.array(z.unknown(), { error: 'must be an array (flat or nested, row-major)' }).optional(),
+  })
+  .refine((input) => (input.data === undefined) !== (input.parameters?.[BINARY_DATA_SIZE] === undefined), {
+    message: `needs either data or parameters.${BINARY_DATA_SIZE} (binary tensor extension), not both`,
+  });
 
 export const oipRequestOutputSchema = z.object({ name, parameters: oipParametersSchema.optional() });
 
@@ -52,12 +59,13 @@ export const oipInferenceRequestSchema = z.object({
 export type OipInferenceRequest = z.infer<typeof oipInferenceRequestSchema>;
 export type OipRequestInput = z.infer<typeof oipRequestInputSchema>;
 
+/** An output; `data` is absent when its bytes follow the JSON (parameters.binary_data_size). */
 export const oipResponseOutputSchema = z.object({
   name,
   shape: z.array(z.number().int().min(0)),
   datatype: z.enum(OIP_DATATYPES),
   parameters: oipParametersSchema.optional(),
-  data: z.array(z.unknown()),
+  data: z.array(z.unknown()).optional(),
 });
 
 export const oipInferenceResponseSchema = z.object({

@@ -6,7 +6,7 @@ import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
 import type { Feeds, Tensor } from '../../models/tensor/tensor.js';
 import { type ServingFixture, servingFixture, THREADS } from '../testing/serving-fixture.js';
 import { wineRow } from '../testing/wine-model.js';
-import { DEFAULT_BATCHING, MicroBatcher } from './micro-batcher.js';
+import { type BatchingOptions, DEFAULT_BATCHING, MicroBatcher } from './micro-batcher.js';
 
 let fixture: ServingFixture;
 let model: LoadedModel;
@@ -34,6 +34,17 @@ const plain = (outputs: Record<string, Tensor>) =>
       { shape: [...t.shape], data: Array.from(t.data as ArrayLike<unknown>) },
     ]),
   );
+
+/** A batcher whose inference calls wait until `release()`: the first call holds the others in the queue. */
+function gatedBatcher(options: Partial<BatchingOptions>) {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const run = async (feeds: Feeds) => {
+    await gate;
+    return model.predict(feeds);
+  };
+  return { batcher: new MicroBatcher(run, { ...DEFAULT_BATCHING, ...options }), release: () => release() };
+}
 
 describe('MicroBatcher', () => {
   it('gives every concurrent caller exactly its own rows, batching them into fewer calls', async () => {
@@ -98,15 +109,7 @@ describe('MicroBatcher', () => {
   });
 
   it('refuses with 503 (TEMPORARILY_UNAVAILABLE) past the queue bound instead of queueing without end', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const batcher = new MicroBatcher(
-      async (feeds) => {
-        await gate;
-        return model.predict(feeds);
-      },
-      { ...DEFAULT_BATCHING, maxQueueRows: 10 },
-    );
+    const { batcher, release } = gatedBatcher({ maxQueueRows: 10 });
     const first = batcher.submit(feedsFor(0, 1));
     const queued = [batcher.submit(feedsFor(0, 6)), batcher.submit(feedsFor(0, 4))];
     const refused = batcher.submit(feedsFor(0, 1));
@@ -117,15 +120,7 @@ describe('MicroBatcher', () => {
   });
 
   it('refuses requests that waited past the queue timeout', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const batcher = new MicroBatcher(
-      async (feeds) => {
-        await gate;
-        return model.predict(feeds);
-      },
-      { ...DEFAULT_BATCHING, queueTimeoutMs: 20 },
-    );
+    const { batcher, release } = gatedBatcher({ queueTimeoutMs: 20 });
     const first = batcher.submit(feedsFor(0, 1));
     const late = batcher.submit(feedsFor(0, 1));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -9,6 +9,8 @@ export interface ServingRouteConfig {
   readonly errors?: 'mlflow' | 'oip';
   /** The body must be application/json (else 415). */
   readonly json?: boolean;
+  /** The body must be application/json or application/octet-stream (OIP's binary tensor extension). */
+  readonly binary?: boolean;
 }
 
 declare module 'fastify' {
@@ -64,7 +66,9 @@ export function registerGuards(app: FastifyInstance, options: GuardOptions): voi
     if (request.headers['sec-fetch-site'] === 'cross-site') {
       throw forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
     }
-    if (request.routeOptions.config?.serving?.json === true) checkJsonBody(request);
+    const serving = request.routeOptions.config?.serving;
+    if (serving?.json === true) checkMediaType(request, JSON_ONLY);
+    else if (serving?.binary === true) checkMediaType(request, JSON_OR_BINARY);
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
@@ -74,12 +78,15 @@ export function registerGuards(app: FastifyInstance, options: GuardOptions): voi
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 
-function checkJsonBody(request: FastifyRequest): void {
+const JSON_ONLY: readonly string[] = ['application/json'];
+const JSON_OR_BINARY: readonly string[] = ['application/json', 'application/octet-stream'];
+
+function checkMediaType(request: FastifyRequest, accepted: readonly string[]): void {
   const sent = mediaType(request.headers['content-type']);
-  if (sent === 'application/json') return;
+  if (accepted.includes(sent)) return;
   throw new SlipwayError(
     'UNSUPPORTED_MEDIA_TYPE',
-    `Unsupported Content-Type${sent === '' ? ' (none)' : ''}; this endpoint accepts application/json.`,
+    `Unsupported Content-Type${sent === '' ? ' (none)' : ''}; this endpoint accepts ${accepted.join(', ')}.`,
     { hint: 'Send the body with Content-Type: application/json.' },
   );
 }
@@ -111,8 +118,8 @@ export function exceedsJsonDepth(text: string, max: number): boolean {
 }
 
 /**
- * Body parsers: JSON (depth-checked, then Fastify's secure parser refusing `__proto__` and `constructor` keys)
- * and text/csv as text. Nothing else is parsed (text/plain, forms: a browser's CSRF-able types are refused).
+ * Body parsers: JSON (depth-checked, then Fastify's secure parser refusing `__proto__` and `constructor` keys),
+ * text/csv as text and application/octet-stream as bytes (routes say which they take). Nothing else is parsed (text/plain, forms: a browser's CSRF-able types are refused).
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -125,6 +132,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     parseJson(request, body as string, done);
   });
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
 }
 
 /** A request header as one string (the first value when repeated). */

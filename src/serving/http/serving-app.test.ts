@@ -267,6 +267,72 @@ describe('Open Inference Protocol v2', () => {
   });
 });
 
+describe('OIP binary tensor extension', () => {
+  const binaryRequest = (header: unknown, tensors: Buffer[], length?: string) => {
+    const json = Buffer.from(JSON.stringify(header));
+    return server.app.inject({
+      method: 'POST',
+      url: '/v2/models/wine/infer',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': length ?? String(json.length),
+      },
+      payload: Buffer.concat([json, ...tensors]),
+    });
+  };
+  const rows = [wineRow(0), wineRow(1)];
+  const bytes = Buffer.from(new Float32Array(rows.flat()).buffer);
+  const binaryInput = {
+    name: 'input',
+    shape: [2, 11],
+    datatype: 'FP32',
+    parameters: { binary_data_size: bytes.length },
+  };
+
+  it('is advertised, and takes binary inputs and answers binary outputs as JSON answers them', async () => {
+    expect((await server.app.inject({ url: '/v2' })).json()).toMatchObject({ extensions: ['binary_tensor_data'] });
+    const json = oipInferenceResponseSchema.parse(
+      (
+        await post('/v2/models/wine/infer', {
+          inputs: [{ name: 'input', shape: [2, 11], datatype: 'FP32', data: rows }],
+        })
+      ).json(),
+    );
+    const reply = await binaryRequest(
+      {
+        inputs: [binaryInput],
+        outputs: [{ name: 'probabilities', parameters: { binary_data: true } }, { name: 'label' }],
+      },
+      [bytes],
+    );
+    expect(reply.statusCode).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/octet-stream');
+    const headerLength = Number(reply.headers['inference-header-content-length']);
+    const raw = reply.rawPayload;
+    const header = oipInferenceResponseSchema.parse(JSON.parse(raw.subarray(0, headerLength).toString()));
+    const [probabilities, label] = header.outputs;
+    expect(probabilities).toMatchObject({ name: 'probabilities', shape: [2, 6], parameters: { binary_data_size: 48 } });
+    expect(probabilities?.data).toBeUndefined();
+    const decoded = Array.from(new Float32Array(new Uint8Array(raw.subarray(headerLength)).buffer));
+    expect(decoded).toEqual(json.outputs.find((o) => o.name === 'probabilities')?.data);
+    expect(label).toEqual(json.outputs.find((o) => o.name === 'label'));
+  });
+
+  it('refuses binary parts that do not add up, with 400', async () => {
+    const cases = [
+      binaryRequest({ inputs: [binaryInput] }, [bytes.subarray(0, 40)]),
+      binaryRequest({ inputs: [binaryInput] }, [bytes, Buffer.from([1])]),
+      binaryRequest({ inputs: [{ ...binaryInput, parameters: { binary_data_size: 40 } }] }, [bytes.subarray(0, 40)]),
+      binaryRequest({ inputs: [binaryInput] }, [bytes], '9999'),
+      binaryRequest({ inputs: [{ ...binaryInput, data: rows }] }, [bytes]),
+    ];
+    for (const reply of await Promise.all(cases)) {
+      expect(reply.statusCode).toBe(400);
+      expect(Object.keys(reply.json() as object)).toEqual(['error']);
+    }
+  });
+});
+
 describe('HTTP guards', () => {
   it('refuses foreign Host headers, cross-site POSTs and oversized bodies', async () => {
     const host = await server.app.inject({ url: '/ping', headers: { host: 'evil.example' } });

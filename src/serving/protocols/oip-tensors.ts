@@ -21,6 +21,7 @@ import {
   type TensorInfo,
   tensorElement,
 } from '../../models/tensor/tensor.js';
+import { binaryTensor } from './oip-binary.js';
 
 const DTYPE_OF: Readonly<Record<OipDatatype, TensorDtype>> = {
   BOOL: 'bool',
@@ -54,6 +55,7 @@ export const tensorMetadata = (info: TensorInfo): OipTensorMetadata => ({
 export function oipFeeds(
   request: OipInferenceRequest,
   inputs: readonly TensorInfo[],
+  binary: ReadonlyMap<string, Uint8Array> = new Map(),
   limits: ScoringLimits = DEFAULT_SCORING_LIMITS,
 ): ModelFeeds {
   const byName = new Map(request.inputs.map((input) => [input.name, input]));
@@ -66,7 +68,7 @@ export function oipFeeds(
     const input = byName.get(info.name);
     if (input === undefined)
       throw scoringError(`Missing input ${quoted(info.name)}; the model takes ${names(inputs)}.`);
-    feeds[info.name] = toTensor(input, info, limits);
+    feeds[info.name] = toTensor(input, info, binary.get(info.name), limits);
   }
   const rows = new Set(Object.values(feeds).map((t) => t.shape[0] ?? 1));
   if (rows.size > 1) throw scoringError(`The inputs have different batch sizes (${[...rows].join(', ')}).`);
@@ -75,7 +77,12 @@ export function oipFeeds(
 
 const names = (inputs: readonly TensorInfo[]) => inputs.map((i) => quoted(i.name)).join(', ');
 
-function toTensor(input: OipRequestInput, info: TensorInfo, limits: ScoringLimits): Tensor {
+function toTensor(
+  input: OipRequestInput,
+  info: TensorInfo,
+  bytes: Uint8Array | undefined,
+  limits: ScoringLimits,
+): Tensor {
   const what = `Input ${quoted(info.name)}`;
   const expected = oipDatatype(info.dtype);
   if (input.datatype !== expected)
@@ -83,6 +90,10 @@ function toTensor(input: OipRequestInput, info: TensorInfo, limits: ScoringLimit
   checkShape(what, input.shape, info.shape);
   const count = elementCount(input.shape);
   if (count > limits.maxElements) throw scoringError(`${what} has more than ${limits.maxElements} values.`);
+  if (input.data === undefined) {
+    if (bytes === undefined) throw scoringError(`${what} is sent in binary, but the body has no binary part.`);
+    return binaryTensor(bytes, info.dtype, input.shape, what);
+  }
   const flat = flatten(input.data, limits.maxRank, count, what);
   if (flat.length !== count) {
     throw scoringError(`${what} has ${flat.length} values; its shape [${input.shape.join(', ')}] needs ${count}.`);
@@ -122,6 +133,7 @@ function flatten(data: readonly unknown[], maxDepth: number, max: number, what: 
 export function oipOutputs(
   outputs: Readonly<Record<string, Tensor>>,
   requested: OipInferenceRequest['outputs'],
+  binary: ReadonlySet<string> = new Set(),
 ): OipResponseOutput[] {
   const wanted = requested?.map((o) => o.name) ?? Object.keys(outputs);
   return wanted.map((name) => {
@@ -131,7 +143,8 @@ export function oipOutputs(
         `Unknown output ${quoted(name)}; the model has ${Object.keys(outputs).map(quoted).join(', ')}.`,
       );
     }
-    return { name, datatype: oipDatatype(tensor.dtype), shape: [...tensor.shape], data: flatData(tensor) };
+    const meta = { name, datatype: oipDatatype(tensor.dtype), shape: [...tensor.shape] };
+    return binary.has(name) ? meta : { ...meta, data: flatData(tensor) };
   });
 }
 
