@@ -11,6 +11,7 @@ import { registerSearchRoutes } from './routes/mlflow/search-routes.js';
 import { registerTrackingRoutes } from './routes/mlflow/tracking-routes.js';
 import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.js';
 import { registerObjectRoutes } from './routes/object-routes.js';
+import { registerPredictionRoutes } from './routes/prediction-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /**
@@ -39,5 +40,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerObjectRoutes(app, deps);
   registerMlflowArtifactsRoutes(app, deps);
   registerRunArtifactRoutes(app, deps);
+  registerPredictionRoutes(app, deps);
   return app;
 }

@@ -11,6 +11,7 @@ import type { ServedVersion } from './engine/served-version.js';
 import { singleVersion, type TrafficPolicy } from './engine/traffic-policy.js';
 import { buildServingApp, DEFAULT_BODY_LIMIT_BYTES } from './http/serving-app.js';
 import { InferenceService } from './inference-service.js';
+import { httpPredictionSink } from './log/http-prediction-sink.js';
 import { openJsonlPredictionSink } from './log/jsonl-prediction-sink.js';
 import { DEFAULT_PREDICTION_LOG, PredictionLog, type PredictionSink } from './log/prediction-log.js';
 import { installServeSignals } from './serve-shutdown.js';
@@ -26,6 +27,8 @@ export interface CanaryOption {
 export interface PredictionLogOption {
   /** A JSONL file, or… */
   readonly file?: string;
+  /** …a Slipway control plane (`POST /api/v1/predictions`, stored in its metadata database), or… */
+  readonly server?: string;
   /** …any sink (the control plane's, at merge). */
   readonly sink?: PredictionSink;
   readonly sampleRate?: number;
@@ -212,7 +215,10 @@ function uniqueLabel(resolved: ResolvedModel, taken: ReadonlySet<string>): strin
 
 async function openLog(option: PredictionLogOption | undefined): Promise<PredictionLog | undefined> {
   if (option === undefined) return undefined;
-  const sink = option.sink ?? (option.file === undefined ? undefined : await openJsonlPredictionSink(option.file));
+  const sink =
+    option.sink ??
+    (option.server === undefined ? undefined : httpPredictionSink(option.server)) ??
+    (option.file === undefined ? undefined : await openJsonlPredictionSink(option.file));
   if (sink === undefined) return undefined;
   const rate = option.sampleRate ?? 1;
   if (!(rate >= 0 && rate <= 1)) throw invalidParameter('The prediction log sample rate must be between 0 and 1.');

@@ -52,6 +52,12 @@ function canary(value: string, previous: { uri: string; weight: number }[]) {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `--prediction-log`: a Slipway server URL, or a local JSONL file. */
+const predictionLog = (target: string, sampleRate: number | undefined) => ({
+  ...(/^https?:\/\//i.test(target) ? { server: target } : { file: target }),
+  ...(sampleRate === undefined ? {} : { sampleRate }),
+});
+
 async function runServe(model: string, flags: ServeFlags, context: CliContext): Promise<void> {
   const { startServing, createServeLogger } = await import('../../serving/serve-main.js');
   const serving = await startServing({
@@ -73,7 +79,7 @@ async function runServe(model: string, flags: ServeFlags, context: CliContext): 
     flavor: flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads, interOpNumThreads: 1 },
     ...(flags.predictionLog === undefined
       ? {}
-      : { predictionLog: { file: flags.predictionLog, sampleRate: flags.logSampleRate } }),
+      : { predictionLog: predictionLog(flags.predictionLog, flags.logSampleRate) }),
     ...(flags.maxBodyBytes === undefined ? {} : { bodyLimitBytes: flags.maxBodyBytes }),
     ...(flags.allowedHosts === undefined ? {} : { allowedHosts: flags.allowedHosts }),
     version: context.version,
@@ -110,7 +116,7 @@ export const serveCommand: CommandModule = {
       .option('--max-batch-delay-ms <ms>', 'wait this long to fill a batch when idle (default 0)', integer(0, 10_000))
       .option('--max-queue-rows <n>', 'rows waiting beyond this get 503 (default 100000)', integer(1, 100_000_000))
       .option('--queue-timeout-ms <ms>', 'a request waiting longer gets 503 (default 5000)', integer(1, 600_000))
-      .option('--prediction-log <file>', 'append predictions (and feedback) to this JSONL file')
+      .option('--prediction-log <file|url>', 'log predictions (and feedback) to a JSONL file or a Slipway server')
       .option('--log-sample-rate <rate>', 'fraction of predictions logged (default 1)', fraction)
       .option('--max-body-bytes <n>', 'largest request body; larger gets 413 (default 32 MiB)', integer(1, 2 ** 31))
       .option('--allowed-hosts <list>', 'comma-separated Host header allowlist (* for any)', parseList)

@@ -4,6 +4,7 @@ import { migration0001Events } from './0001-events.js';
 import { migration0002Tracking } from './0002-tracking.js';
 import { migration0003Artifacts } from './0003-artifacts.js';
 import { migration0004SearchIndexes } from './0004-search-indexes.js';
+import { migration0008Predictions } from './0008-predictions.js';
 
 /**
  * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
@@ -15,5 +16,6 @@ export function listMigrations(dialect: MigrationDialect): Record<string, Migrat
     '0002-tracking': migration0002Tracking(dialect),
     '0003-artifacts': migration0003Artifacts(dialect),
     '0004-search-indexes': migration0004SearchIndexes(dialect),
+    '0008-predictions': migration0008Predictions(dialect),
   };
 }
