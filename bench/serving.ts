@@ -15,7 +15,7 @@ import { toModelFeeds } from '../src/models/scoring/to-model-feeds.js';
 import { wineRow, writeWineModel } from '../src/serving/testing/wine-model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
+const BIN = join(ROOT, 'bin/slipway.js');
 const DOCS = join(ROOT, 'docs/benchmarks.md');
 const { values: args } = parseArgs({
   options: { duration: { type: 'string', default: '10' }, 'no-docs': { type: 'boolean', default: false } },
@@ -37,6 +37,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 interface Load {
   readonly reqPerSec: number;
+  /** CPU time the server process spent per request (immune to how busy the rest of the machine is). */
+  readonly cpuMicros: number;
   readonly p50: number;
   readonly p99: number;
   readonly failures: number;
@@ -65,8 +67,24 @@ function startChild(argv: string[]): Promise<{ child: ChildProcess; url: string 
 }
 
 const startHello = () => startChild(['--input-type=module', '-e', HELLO]);
+// The server runs from the build (dist/), as users run it: under tsx every closure pays esbuild's __name helper.
 const startServe = (model: string, extra: string[] = []) =>
-  startChild(['--import', 'tsx', MAIN, '--json', 'serve', model, '-p', '0', '--log-level', 'warn', ...extra]);
+  startChild([BIN, '--json', 'serve', model, '-p', '0', '--log-level', 'warn', ...extra]);
+
+async function build(): Promise<void> {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error('the build failed');
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -75,15 +93,18 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(url: string, connections: number, body?: string, duration = DURATION): Promise<Load> {
+async function load(url: string, connections: number, body?: string, duration = DURATION, pid?: number): Promise<Load> {
+  const cpuBefore = await cpuSeconds(pid);
   const result = await autocannon({
     url,
     connections,
     duration,
     ...(body === undefined ? {} : { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
   });
+  const cpu = (await cpuSeconds(pid)) - cpuBefore;
   return {
     reqPerSec: result.requests.total / (result.duration || DURATION),
+    cpuMicros: (cpu * 1e6) / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,
@@ -121,7 +142,7 @@ async function measureServe(folder: string, extra: string[], runs: [string, numb
   try {
     for (const [label, connections, body] of runs) {
       await warm(`${url}/predict`, body);
-      rows.push({ label, result: await load(`${url}/predict`, connections, body) });
+      rows.push({ label, result: await load(`${url}/predict`, connections, body, DURATION, child.pid) });
       console.log(label, rows.at(-1)?.result);
     }
   } finally {
@@ -133,6 +154,7 @@ async function measureServe(folder: string, extra: string[], runs: [string, numb
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-serving-'));
   try {
+    await build();
     const folder = await writeWineModel(join(dir, 'wine'));
     const one = JSON.stringify({ inputs: [wineRow(0)] });
     const big = JSON.stringify({ inputs: Array.from({ length: BIG }, (_, i) => wineRow(i)) });
@@ -140,7 +162,9 @@ async function main(): Promise<void> {
     const baseline: Row[] = [];
     try {
       await warm(hello.url);
-      for (const c of [1, 32, 64]) baseline.push({ label: `hello ${c}`, result: await load(hello.url, c) });
+      for (const c of [1, 32, 64]) {
+        baseline.push({ label: `hello ${c}`, result: await load(hello.url, c, undefined, DURATION, hello.child.pid) });
+      }
     } finally {
       await stop(hello.child);
     }
@@ -189,7 +213,7 @@ function render(baseline: Row[], rows: Row[], raw: number): string {
     const base = hello.get(connections)?.reqPerSec ?? Number.NaN;
     const ratio = result.reqPerSec / base;
     const met = connections >= 32 ? (ratio >= 0.7 && result.p99 <= 15 ? 'met' : 'NOT met') : '';
-    return `| ${label} | ${connections} | ${fmt(result.reqPerSec)} | ${ratio.toFixed(2)}× | ${result.p50} | ${result.p99} | ${result.failures} | ${met} |`;
+    return `| ${label} | ${connections} | ${fmt(result.reqPerSec)} | ${ratio.toFixed(2)}× | ${result.p50} | ${result.p99} | ${fmt(result.cpuMicros)} | ${result.failures} | ${met} |`;
   };
   const table = [
     '| Single-row `POST /predict` | Connections | Requests/s | × hello-world | p50 ms | p99 ms | Failed | Target (≥ 0.7×, p99 ≤ 15 ms) |',

@@ -1,5 +1,14 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
+interface RequestSeries {
+  readonly requests: { inc(): void };
+  readonly errors: { inc(): void } | undefined;
+  readonly latency: { observe(value: number): void };
+}
+
+/** Label combinations are few (models × versions × endpoints × statuses); the cache is bounded all the same. */
+const MAX_CACHED_SERIES = 10_000;
+
 /** What one HTTP answer adds to the metrics. */
 export interface RequestObservation {
   readonly model: string;
@@ -23,6 +32,8 @@ export class ServingMetrics {
   readonly #latency: Histogram<'model' | 'version' | 'endpoint'>;
   readonly #batchRows: Histogram<'model' | 'version'>;
   readonly #shadowErrors: Counter<'model' | 'version'>;
+  readonly #series = new Map<string, RequestSeries>();
+  readonly #batchSeries = new Map<string, { observe(value: number): void }>();
 
   constructor() {
     const registers = [this.registry];
@@ -61,15 +72,36 @@ export class ServingMetrics {
   }
 
   observeRequest(o: RequestObservation): void {
-    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
-    const code = String(o.status);
-    this.#requests.inc({ ...labels, code });
-    if (o.status >= 400) this.#errors.inc({ ...labels, code });
-    this.#latency.observe(labels, o.seconds);
+    const key = `${o.model}\u0000${o.version}\u0000${o.endpoint}\u0000${o.status}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = this.#requestSeries(o);
+      if (this.#series.size < MAX_CACHED_SERIES) this.#series.set(key, series);
+    }
+    series.requests.inc();
+    series.errors?.inc();
+    series.latency.observe(o.seconds);
   }
 
   observeBatch(model: string, version: string, rows: number): void {
-    this.#batchRows.observe({ model, version }, rows);
+    const key = `${model}\u0000${version}`;
+    let series = this.#batchSeries.get(key);
+    if (series === undefined) {
+      series = this.#batchRows.labels({ model, version });
+      if (this.#batchSeries.size < MAX_CACHED_SERIES) this.#batchSeries.set(key, series);
+    }
+    series.observe(rows);
+  }
+
+  /** The label children of one (model, version, endpoint, status): looked up once, not on every request. */
+  #requestSeries(o: RequestObservation): RequestSeries {
+    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
+    const code = String(o.status);
+    return {
+      requests: this.#requests.labels({ ...labels, code }),
+      errors: o.status >= 400 ? this.#errors.labels({ ...labels, code }) : undefined,
+      latency: this.#latency.labels(labels),
+    };
   }
 
   shadowFailed(model: string, version: string): void {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SlipwayError } from '../../domain/errors.js';
 
 /** What an inference-server route declares about itself (route `config.serving`). */
@@ -54,26 +54,42 @@ export function hostAllowed(header: string | undefined, allowed: readonly string
 
 const forbidden = (message: string, hint: string) => new SlipwayError('PERMISSION_DENIED', message, { hint });
 
-/** Host allowlist on every request; cross-site browser requests refused on POST (CSRF from a web page). */
-export function registerGuards(app: FastifyInstance, options: GuardOptions): void {
+/** Guards and headers, given the app's closing state (answers then ask keep-alive clients to let go). */
+export interface GuardState {
+  readonly closing: () => boolean;
+}
+
+/**
+ * One synchronous onRequest hook (the cheapest kind): the request id and security headers on the reply, the Host
+ * allowlist, and on POST the cross-site and media-type checks. While the server closes, answers carry
+ * `Connection: close`, so keep-alive clients let go once their requests are answered.
+ */
+export function registerGuards(app: FastifyInstance, options: GuardOptions, state: GuardState): void {
   const allowed = options.allowedHosts.map((h) => h.toLowerCase());
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
-    if (!hostAllowed(request.headers.host, allowed)) {
-      throw forbidden('Invalid Host header.', 'Add the host name to --allowed-hosts to allow it.');
+    if (state.closing()) reply.header('connection', 'close');
+    try {
+      checkRequest(request, allowed);
+      done();
+    } catch (error) {
+      done(error as Error);
     }
-    if (request.method !== 'POST') return;
-    if (request.headers['sec-fetch-site'] === 'cross-site') {
-      throw forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
-    }
-    const serving = request.routeOptions.config?.serving;
-    if (serving?.json === true) checkMediaType(request, JSON_ONLY);
-    else if (serving?.binary === true) checkMediaType(request, JSON_OR_BINARY);
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-    return payload;
-  });
+}
+
+function checkRequest(request: FastifyRequest, allowed: readonly string[]): void {
+  if (!hostAllowed(request.headers.host, allowed)) {
+    throw forbidden('Invalid Host header.', 'Add the host name to --allowed-hosts to allow it.');
+  }
+  if (request.method !== 'POST') return;
+  if (request.headers['sec-fetch-site'] === 'cross-site') {
+    throw forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
+  }
+  const serving = request.routeOptions.config?.serving;
+  if (serving?.json === true) checkMediaType(request, JSON_ONLY);
+  else if (serving?.binary === true) checkMediaType(request, JSON_OR_BINARY);
 }
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';

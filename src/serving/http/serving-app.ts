@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  fastify,
-  LogController,
-} from 'fastify';
+import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { REQUEST_ID_PATTERN } from '../../contract/inference/predict.js';
 import { SlipwayError } from '../../domain/errors.js';
 import type { InferenceService } from '../inference-service.js';
@@ -35,9 +28,9 @@ function requestId(raw: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, log?: FastifyBaseLogger) {
   const answer = servingErrorReply(error);
-  if (answer.unexpected) request.log.error({ err: error }, 'request failed');
+  if (answer.unexpected) log?.error({ err: error, reqId: request.id }, 'request failed');
   if (answer.code === 'TEMPORARILY_UNAVAILABLE') reply.header('retry-after', '1');
   const oip = request.routeOptions.config?.serving?.errors === 'oip' || request.url.startsWith('/v2/');
   const body = oip ? { error: answer.message } : { error_code: answer.code, message: answer.message };
@@ -55,52 +48,44 @@ const notFound = (request: FastifyRequest) =>
 
 /** Per-model request metrics for the inference routes, from the version header the route set. */
 function registerMetricsHook(app: FastifyInstance, service: InferenceService): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config?.serving?.inference !== true) return;
-    const name = reply.getHeader(MODEL_NAME_HEADER);
-    const version = reply.getHeader(MODEL_VERSION_HEADER);
-    service.metrics.observeRequest({
-      model: typeof name === 'string' ? name : (service.models()[0]?.name ?? ''),
-      version: typeof version === 'string' ? version : '',
-      endpoint: request.routeOptions.url ?? '',
-      status: reply.statusCode,
-      seconds: reply.elapsedTime / 1000,
-    });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.config?.serving?.inference === true) observe(service, request, reply);
+    done();
   });
 }
 
-/**
- * While closing, answers carry `Connection: close`, so keep-alive clients let go as soon as their requests in
- * flight are answered and the process can exit (instead of waiting out the keep-alive timeout).
- */
-function registerCloseConnectionsWhenClosing(app: FastifyInstance): void {
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
+function observe(service: InferenceService, request: FastifyRequest, reply: FastifyReply): void {
+  const name = reply.getHeader(MODEL_NAME_HEADER);
+  const version = reply.getHeader(MODEL_VERSION_HEADER);
+  service.metrics.observeRequest({
+    model: typeof name === 'string' ? name : (service.models()[0]?.name ?? ''),
+    version: typeof version === 'string' ? version : '',
+    endpoint: request.routeOptions.url ?? '',
+    status: reply.statusCode,
+    seconds: reply.elapsedTime / 1000,
   });
 }
 
 /** The inference server: guards, parsers, error bodies, MLflow, /predict and OIP routes, and /metrics. */
 export function buildServingApp(service: InferenceService, options: ServingAppOptions): FastifyInstance {
   const app = fastify({
-    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    // No per-request logger (a child logger per request costs more than the inference); errors go to ours.
+    logger: false,
     bodyLimit: options.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: requestId,
-    // One log line per request would cost more than the inference; the metrics and the prediction log count them.
-    logController: new LogController({ disableRequestLogging: true }),
   });
-  registerGuards(app, { allowedHosts: options.allowedHosts });
-  registerCloseConnectionsWhenClosing(app);
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  registerGuards(app, { allowedHosts: options.allowedHosts }, { closing: () => closing });
   registerBodyParsers(app);
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply, options.logger));
   app.setNotFoundHandler((request, reply) => sendError(notFound(request), request, reply));
   registerMetricsHook(app, service);
   registerMlflowRoutes(app, service, options.version);
