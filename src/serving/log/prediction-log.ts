@@ -65,8 +65,27 @@ export interface PredictionEvent {
 
 type Pending = PredictionEvent | FeedbackRecord;
 
-const tensorsToJson = (tensors: Readonly<Record<string, Tensor>>) =>
-  Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, tensorToJson(tensor)]));
+const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/** A tensor as nested JSON lists, as `tensorToJson` gives it, with a fast path for plain numeric vectors and matrices. */
+function tensorJson(tensor: Tensor): unknown {
+  const plain = tensor.data instanceof Float32Array || tensor.data instanceof Float64Array;
+  const rank = tensor.shape.length;
+  if (!plain || rank === 0 || rank > 2) return tensorToJson(tensor);
+  const data = tensor.data as Float32Array | Float64Array;
+  if (rank === 1) return Array.from(data, finite);
+  const width = tensor.shape[1] ?? 0;
+  return Array.from({ length: tensor.shape[0] ?? 0 }, (_, row) =>
+    Array.from(data.subarray(row * width, (row + 1) * width), finite),
+  );
+}
+
+const tensorsToJson = (tensors: Readonly<Record<string, Tensor>>) => {
+  // Prototype-less: the model names its inputs and outputs, and one named __proto__ must stay a plain key.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [name, tensor] of Object.entries(tensors)) out[name] = tensorJson(tensor);
+  return out;
+};
 
 function toEntry(item: Pending): PredictionLogEntry {
   if ('kind' in item) return item;
