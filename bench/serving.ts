@@ -252,10 +252,12 @@ classes, built with the ONNX builders and written by \`saveModel\`. The baseline
 server process's user + system time (from \`/proc\`) divided by the requests it answered: unlike requests/s it does
 not depend on what else the shared machine was doing.
 
-Where the time goes: a single-row \`/predict\` costs the server about 50 µs of CPU with batching (about 110 µs
-without), against about 30 µs for the hello-world route. One onnxruntime-node \`run\` call costs about 100 µs
+Where the time goes: a single-row \`/predict\` costs the server about 50 µs of CPU with batching (about 140 µs
+without), against 20–30 µs for the hello-world route. One onnxruntime-node \`run\` call costs about 100 µs
 whatever its size, which is why batching doubles throughput under load; what is left is the HTTP POST itself (body
-read and parse, a 5× larger JSON answer), signature validation and conversion, and the metrics. The 0.7× target
+read and parse, a 5× larger JSON answer), signature validation and conversion, and the metrics. Logging every prediction to JSONL is not yet cheap: in the run below it doubled the server's CPU per request
+(the log alone measures 15–19 µs per entry in process; the rest is unexplained so far); sample with
+\`--log-sample-rate\` under heavy load. The 0.7× target
 would need the whole request path of a JSON POST within about 15 µs of a GET that parses nothing, which this
 design does not reach. For scale (figures from the issue, not measured here): MLflow 2.12's scoring server
 answers ~370 single-row requests/s with one worker, a naive Fastify route calling onnxruntime per request ~9,000.
