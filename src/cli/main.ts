@@ -97,6 +97,10 @@ const COMMANDS: CommandTable = {
     summary: 'write a CI workflow (GitHub Actions, GitLab CI) that releases models on push',
     load: async () => (await import('./commands/ci-command.js')).ciCommand,
   },
+  serve: {
+    summary: 'serve a model: MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics',
+    load: async () => (await import('./commands/serve-command.js')).serveCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

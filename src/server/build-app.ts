@@ -14,6 +14,7 @@ import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerObjectRoutes } from './routes/object-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerPredictionRoutes } from './routes/prediction-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /**
@@ -45,5 +46,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerWebhookRoutes(app, deps);
   registerRegistryRoutes(app, deps);
   registerModelRoutes(app, deps);
+  registerPredictionRoutes(app, deps);
   return app;
 }

@@ -7,6 +7,7 @@ import { migration0004SearchIndexes } from './0004-search-indexes.js';
 import { migration0005Registry } from './0005-registry.js';
 import { migration0006Webhooks } from './0006-webhooks.js';
 import { migration0007RunSearchCovering } from './0007-run-search-covering.js';
+import { migration0008Predictions } from './0008-predictions.js';
 
 /**
  * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
@@ -21,5 +22,6 @@ export function listMigrations(dialect: MigrationDialect): Record<string, Migrat
     '0005-registry': migration0005Registry(dialect),
     '0006-webhooks': migration0006Webhooks(dialect),
     '0007-run-search-covering': migration0007RunSearchCovering(dialect),
+    '0008-predictions': migration0008Predictions(dialect),
   };
 }

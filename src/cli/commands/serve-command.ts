@@ -1,0 +1,127 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVELS, type LogLevel } from '../../config/config-schema.js';
+import type { CliContext, CommandModule } from '../cli-context.js';
+import { parseList, parsePort } from './server-command.js';
+
+interface ServeFlags {
+  readonly port: number;
+  readonly host: string;
+  readonly name?: string;
+  readonly modelVersion?: string;
+  readonly canary: { uri: string; weight: number }[];
+  readonly shadow: string[];
+  readonly stickyHeader?: string;
+  readonly batching: boolean;
+  readonly maxBatchRows?: number;
+  readonly maxBatchDelayMs?: number;
+  readonly maxQueueRows?: number;
+  readonly queueTimeoutMs?: number;
+  readonly predictionLog?: string;
+  readonly logSampleRate?: number;
+  readonly maxBodyBytes?: number;
+  readonly allowedHosts?: string[];
+  readonly threads?: number;
+  readonly logLevel: LogLevel;
+}
+
+const integer =
+  (min: number, max: number) =>
+  (value: string): number => {
+    if (!/^\d{1,12}$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}.`);
+    }
+    return Number(value);
+  };
+
+function fraction(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !(number >= 0 && number <= 1))
+    throw new InvalidArgumentError('must be a number from 0 to 1.');
+  return number;
+}
+
+/** `<uri>=<percent>`: a canary version and its share of the traffic. */
+function canary(value: string, previous: { uri: string; weight: number }[]) {
+  const at = value.lastIndexOf('=');
+  const weight = Number(value.slice(at + 1));
+  if (at <= 0 || !(weight >= 0 && weight <= 100)) {
+    throw new InvalidArgumentError('must be <folder>=<percent>, the percent from 0 to 100.');
+  }
+  return [...previous, { uri: value.slice(0, at), weight }];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `--prediction-log`: a Slipway server URL, or a local JSONL file. */
+const predictionLog = (target: string, sampleRate: number | undefined) => ({
+  ...(/^https?:\/\//i.test(target) ? { server: target } : { file: target }),
+  ...(sampleRate === undefined ? {} : { sampleRate }),
+});
+
+async function runServe(model: string, flags: ServeFlags, context: CliContext): Promise<void> {
+  const { startServing, createServeLogger } = await import('../../serving/serve-main.js');
+  const serving = await startServing({
+    model,
+    host: flags.host,
+    port: flags.port,
+    name: flags.name,
+    modelVersion: flags.modelVersion,
+    canary: flags.canary,
+    shadow: flags.shadow,
+    stickyHeader: flags.stickyHeader,
+    batching: {
+      enabled: flags.batching,
+      ...(flags.maxBatchRows === undefined ? {} : { maxBatchRows: flags.maxBatchRows }),
+      ...(flags.maxBatchDelayMs === undefined ? {} : { maxDelayMs: flags.maxBatchDelayMs }),
+      ...(flags.maxQueueRows === undefined ? {} : { maxQueueRows: flags.maxQueueRows }),
+      ...(flags.queueTimeoutMs === undefined ? {} : { queueTimeoutMs: flags.queueTimeoutMs }),
+    },
+    flavor: flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads, interOpNumThreads: 1 },
+    ...(flags.predictionLog === undefined
+      ? {}
+      : { predictionLog: predictionLog(flags.predictionLog, flags.logSampleRate) }),
+    ...(flags.maxBodyBytes === undefined ? {} : { bodyLimitBytes: flags.maxBodyBytes }),
+    ...(flags.allowedHosts === undefined ? {} : { allowedHosts: flags.allowedHosts }),
+    version: context.version,
+    logger: createServeLogger(flags.logLevel),
+  });
+  const { name, version } = serving.service.model().describe();
+  const line = context.json
+    ? JSON.stringify({ url: serving.url, model: name, version })
+    : `Serving ${name} version ${version} on ${serving.url} (POST /invocations, /predict, /v2/models/${name}/infer)`;
+  context.stdout.write(`${line}\n`);
+}
+
+/** `slipway serve <folder>`: the inference server, until SIGTERM or Ctrl-C. */
+export const serveCommand: CommandModule = {
+  register(program: Command, context: CliContext): void {
+    program
+      .command('serve')
+      .description('serve a model (MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics)')
+      .argument('<model>', 'a local model folder (an MLmodel at its root)')
+      .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parsePort, 5000)
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--name <name>', 'served model name (default: the folder name)')
+      .option('--model-version <version>', 'served version label (default 1)')
+      .option('--canary <folder=percent>', 'another version taking this percent of traffic (repeatable)', canary, [])
+      .option(
+        '--shadow <folder>',
+        'a version mirrored every request, its answers only logged (repeatable)',
+        collect,
+        [],
+      )
+      .option('--sticky-header <name>', 'route by the hash of this request header (sticky A/B)')
+      .option('--no-batching', 'run every request as its own inference call')
+      .option('--max-batch-rows <n>', 'rows per batched inference call (default 256)', integer(1, 1_000_000))
+      .option('--max-batch-delay-ms <ms>', 'wait this long to fill a batch when idle (default 0)', integer(0, 10_000))
+      .option('--max-queue-rows <n>', 'rows waiting beyond this get 503 (default 100000)', integer(1, 100_000_000))
+      .option('--queue-timeout-ms <ms>', 'a request waiting longer gets 503 (default 5000)', integer(1, 600_000))
+      .option('--prediction-log <file|url>', 'log predictions (and feedback) to a JSONL file or a Slipway server')
+      .option('--log-sample-rate <rate>', 'fraction of predictions logged (default 1)', fraction)
+      .option('--max-body-bytes <n>', 'largest request body; larger gets 413 (default 32 MiB)', integer(1, 2 ** 31))
+      .option('--allowed-hosts <list>', 'comma-separated Host header allowlist (* for any)', parseList)
+      .option('--threads <n>', 'onnxruntime threads per inference call (default 1)', integer(1, 256))
+      .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+      .action((model: string, flags: ServeFlags) => runServe(model, flags, context));
+  },
+};

@@ -1,0 +1,118 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+interface RequestSeries {
+  readonly requests: { inc(): void };
+  readonly errors: { inc(): void } | undefined;
+  readonly latency: { observe(value: number): void };
+}
+
+/** Label combinations are few (models × versions × endpoints × statuses); the cache is bounded all the same. */
+const MAX_CACHED_SERIES = 10_000;
+
+/** What one HTTP answer adds to the metrics. */
+export interface RequestObservation {
+  readonly model: string;
+  readonly version: string;
+  /** The route pattern (`/invocations`, `/v2/models/:name/infer`), never the raw URL. */
+  readonly endpoint: string;
+  readonly status: number;
+  readonly seconds: number;
+}
+
+/**
+ * The serving process's Prometheus metrics, in a registry of its own (never prom-client's global one, so
+ * several servers in one process or test do not mix): requests, errors, latency and batch sizes per model and
+ * version. (prom-client's default process metrics are left out: `promtool check metrics` rejects three of its
+ * gauges, named `nodejs_active_*_total`.)
+ */
+export class ServingMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'model' | 'version' | 'endpoint' | 'code'>;
+  readonly #errors: Counter<'model' | 'version' | 'endpoint' | 'code'>;
+  readonly #latency: Histogram<'model' | 'version' | 'endpoint'>;
+  readonly #batchRows: Histogram<'model' | 'version'>;
+  readonly #shadowErrors: Counter<'model' | 'version'>;
+  readonly #series = new Map<string, RequestSeries>();
+  readonly #batchSeries = new Map<string, { observe(value: number): void }>();
+
+  constructor() {
+    const registers = [this.registry];
+    this.#requests = new Counter({
+      name: 'slipway_serving_requests_total',
+      help: 'HTTP requests answered, by model, version, endpoint and status code.',
+      labelNames: ['model', 'version', 'endpoint', 'code'],
+      registers,
+    });
+    this.#errors = new Counter({
+      name: 'slipway_serving_errors_total',
+      help: 'HTTP requests answered with a 4xx or 5xx status.',
+      labelNames: ['model', 'version', 'endpoint', 'code'],
+      registers,
+    });
+    this.#latency = new Histogram({
+      name: 'slipway_serving_request_duration_seconds',
+      help: 'Time from receiving a request to sending its answer.',
+      labelNames: ['model', 'version', 'endpoint'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.#batchRows = new Histogram({
+      name: 'slipway_serving_batch_rows',
+      help: 'Rows in each inference call (several requests are batched into one call).',
+      labelNames: ['model', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384],
+      registers,
+    });
+    this.#shadowErrors = new Counter({
+      name: 'slipway_serving_shadow_errors_total',
+      help: 'Requests a shadow version failed to answer (the caller never sees these).',
+      labelNames: ['model', 'version'],
+      registers,
+    });
+  }
+
+  observeRequest(o: RequestObservation): void {
+    const key = `${o.model}\u0000${o.version}\u0000${o.endpoint}\u0000${o.status}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = this.#requestSeries(o);
+      if (this.#series.size < MAX_CACHED_SERIES) this.#series.set(key, series);
+    }
+    series.requests.inc();
+    series.errors?.inc();
+    series.latency.observe(o.seconds);
+  }
+
+  observeBatch(model: string, version: string, rows: number): void {
+    const key = `${model}\u0000${version}`;
+    let series = this.#batchSeries.get(key);
+    if (series === undefined) {
+      series = this.#batchRows.labels({ model, version });
+      if (this.#batchSeries.size < MAX_CACHED_SERIES) this.#batchSeries.set(key, series);
+    }
+    series.observe(rows);
+  }
+
+  /** The label children of one (model, version, endpoint, status): looked up once, not on every request. */
+  #requestSeries(o: RequestObservation): RequestSeries {
+    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
+    const code = String(o.status);
+    return {
+      requests: this.#requests.labels({ ...labels, code }),
+      errors: o.status >= 400 ? this.#errors.labels({ ...labels, code }) : undefined,
+      latency: this.#latency.labels(labels),
+    };
+  }
+
+  shadowFailed(model: string, version: string): void {
+    this.#shadowErrors.inc({ model, version });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
