@@ -13,8 +13,8 @@ import { registerTrackingRoutes } from './routes/mlflow/tracking-routes.js';
 import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerObjectRoutes } from './routes/object-routes.js';
-import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerPredictionRoutes } from './routes/prediction-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /**
