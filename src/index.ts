@@ -31,7 +31,9 @@ export {
   type SlipwayErrorOptions,
   toSlipwayError,
 } from './domain/errors.js';
+export type { ModelVersion, RegisteredModel } from './registry/types.js';
 export type { MetricBatcherOptions } from './sdk/metric-batcher.js';
+export type { RegisterModelInput } from './sdk/register-model.js';
 export { type ConnectOptions, Slipway, type StartRunOptions } from './sdk/slipway.js';
 export { type DatasetLog, type MetricOptions, SlipwayRun } from './sdk/slipway-run.js';
 export type { PutRunArtifactInput, TrackingClient } from './tracking/tracking-client.js';

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ConnectOptions, Slipway, type SlipwayRun } from '../../src/index.js';
+import { type ConnectOptions, type ModelVersion, Slipway, type SlipwayRun } from '../../src/index.js';
 import {
   accuracy,
   applyScaler,
@@ -41,6 +41,8 @@ export interface TrainOptions {
   readonly experiment?: string;
   /** Where to track (default: Slipway.connect()'s configuration). */
   readonly connect?: ConnectOptions;
+  /** Register the model as a new version of this model, moving the alias to it. */
+  readonly register?: { readonly name: string; readonly alias?: string };
 }
 
 export interface TrainResult {
@@ -50,6 +52,8 @@ export interface TrainResult {
   readonly testAccuracy: number;
   /** Accuracy of always answering the most frequent training class. */
   readonly baselineAccuracy: number;
+  /** The registered version, when `register` was given. */
+  readonly registered?: ModelVersion | undefined;
 }
 
 interface Split {
@@ -156,10 +160,12 @@ export async function trainWineQuality(options: TrainOptions = {}): Promise<Trai
     run.logMetrics({ test_accuracy: testAccuracy, baseline_accuracy: baselineAccuracy });
     await logModel(run, onnx, data, { task: 'wine quality (red)', model: settings.model });
     const modelUri = `runs:/${run.id}/model`;
-    // Registration lands with the registry: one call here, e.g.
-    // await slipway.registerModel({ name: 'wine-quality', source: modelUri, alias: 'production' });
     await run.end();
-    return { runId: run.id, modelUri, testAccuracy, baselineAccuracy };
+    const registered =
+      options.register === undefined
+        ? undefined
+        : await slipway.registerModel({ ...options.register, source: modelUri, runId: run.id });
+    return { runId: run.id, modelUri, testAccuracy, baselineAccuracy, registered };
   } finally {
     await slipway.close();
   }
@@ -167,9 +173,10 @@ export async function trainWineQuality(options: TrainOptions = {}): Promise<Trai
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const model = process.argv.includes('mlp') ? 'mlp' : 'softmax';
-  const result = await trainWineQuality({ model });
+  const result = await trainWineQuality({ model, register: { name: 'wine-quality', alias: 'production' } });
   console.log(
     `run ${result.runId}: test accuracy ${result.testAccuracy.toFixed(3)} ` +
-      `(majority class ${result.baselineAccuracy.toFixed(3)}); model at ${result.modelUri}`,
+      `(majority class ${result.baselineAccuracy.toFixed(3)}); registered wine-quality version ` +
+      `${result.registered?.version} as production`,
   );
 }

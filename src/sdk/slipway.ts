@@ -2,10 +2,12 @@ import { openTrackingClient } from '../client/open-tracking-client.js';
 import type { Env } from '../config/env-layer.js';
 import { loadConfig } from '../config/load-config.js';
 import { isSlipwayError } from '../domain/errors.js';
+import type { ModelVersion } from '../registry/types.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
 import type { Experiment, RunStatus } from '../tracking/types.js';
 import type { MetricBatcherOptions } from './metric-batcher.js';
+import { type RegisterModelInput, type RegistryLocation, registerModel } from './register-model.js';
 import { SlipwayRun } from './slipway-run.js';
 
 export interface ConnectOptions {
@@ -45,9 +47,12 @@ export class Slipway {
     });
   };
 
-  private constructor(client: TrackingClient, options: ConnectOptions) {
+  readonly #registry: RegistryLocation;
+
+  private constructor(client: TrackingClient, options: ConnectOptions, registry: RegistryLocation) {
     this.client = client;
     this.#options = options;
+    this.#registry = registry;
   }
 
   /**
@@ -60,8 +65,9 @@ export class Slipway {
     const needsConfig = trackingUri === undefined || options.objectsUri === undefined;
     const config = needsConfig ? await loadConfig({ cwd: options.cwd, env }) : undefined;
     const uri = trackingUri ?? config?.metadata.uri ?? '';
-    const client = await openTrackingClient(uri, { objectsUri: options.objectsUri ?? config?.objects.uri });
-    return new Slipway(client, options);
+    const objectsUri = options.objectsUri ?? config?.objects.uri;
+    const client = await openTrackingClient(uri, { objectsUri });
+    return new Slipway(client, options, { trackingUri: uri, objectsUri });
   }
 
   /**
@@ -98,6 +104,14 @@ export class Slipway {
     if (options.tags !== undefined) await handle.setTags(options.tags);
     this.#track(handle);
     return handle;
+  }
+
+  /**
+   * Registers `source` (e.g. `runs:/<run>/model`) as a new version of a registered model (created when missing) in
+   * the registry of this tracking URI, pinning its files, and moves `alias` to it when given.
+   */
+  registerModel(input: RegisterModelInput): Promise<ModelVersion> {
+    return registerModel(this.#registry, input);
   }
 
   /** Ends the runs still open (with `status`, default KILLED), then closes the client. */

@@ -4,12 +4,14 @@ import { createDeploymentSpec, type DeploymentOptions } from '../../deploy/creat
 import type { DeploymentSpec } from '../../deploy/deployment-spec.js';
 import { type DeploymentModel, resolveDeploymentModel } from '../../deploy/resolve-deployment-model.js';
 import type { CliContext } from '../cli-context.js';
+import { fetchModelForCli } from './model-fetch-support.js';
 import { parsePositiveInt } from './tracking-command-support.js';
 
 /** The options every `slipway build <target>` shares: who the model is, and how it is packaged and run. */
 export interface BuildOptions {
   readonly output: string;
   readonly force?: boolean;
+  readonly trackingUri?: string;
   readonly name?: string;
   readonly modelVersion?: string;
   readonly semver?: string;
@@ -36,6 +38,7 @@ export function withBuildOptions(command: Command): Command {
   return command
     .requiredOption('-o, --output <dir>', 'folder to write into (created if needed)')
     .option('-f, --force', 'replace files that exist in the output folder')
+    .option('--tracking-uri <uri>', 'the registry for models:/ URIs (default: the configured metadata.uri)')
     .option('--name <name>', 'model name, for a model folder (default: the folder name)')
     .option('--model-version <version>', 'model version, for a model folder (default: local)')
     .option('--semver <x.y.z>', 'semantic version, for a model folder (default: 0.0.0)')
@@ -56,13 +59,17 @@ export function withBuildOptions(command: Command): Command {
     .option('--no-batching', 'serve without request batching');
 }
 
-/** The model (a folder now; a registry URI once the registry resolver is plugged in) and the validated spec. */
+/** The model (a folder, or a models:/ URI fetched through the registry into the model cache) and the spec. */
 export async function resolveSpec(
   context: CliContext,
   model: string,
   options: BuildOptions,
 ): Promise<{ model: DeploymentModel; spec: DeploymentSpec }> {
-  const resolved = await resolveDeploymentModel({ cwd: context.cwd }, model, {
+  const resolveUri = async (uri: string): Promise<DeploymentModel> => ({
+    ...(await fetchModelForCli(context, uri, options.trackingUri)),
+    uri,
+  });
+  const resolved = await resolveDeploymentModel({ cwd: context.cwd, resolveUri }, model, {
     name: options.name,
     version: options.modelVersion,
     semver: options.semver,

@@ -1,11 +1,15 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { LOG_LEVELS, type LogLevel } from '../../config/config-schema.js';
+import { folderModelSource } from '../../serving/source/model-source.js';
+import { registryModelSource } from '../../serving/source/registry-model-source.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
+import { fetchModelForCli } from './model-fetch-support.js';
 import { parseList, parsePort } from './server-command.js';
 
 interface ServeFlags {
   readonly port: number;
   readonly host: string;
+  readonly trackingUri?: string;
   readonly name?: string;
   readonly modelVersion?: string;
   readonly canary: { uri: string; weight: number }[];
@@ -60,8 +64,11 @@ const predictionLog = (target: string, sampleRate: number | undefined) => ({
 
 async function runServe(model: string, flags: ServeFlags, context: CliContext): Promise<void> {
   const { startServing, createServeLogger } = await import('../../serving/serve-main.js');
+  const folders = folderModelSource({ name: flags.name, version: flags.modelVersion }, context.cwd);
+  const fetchModel = (uri: string) => fetchModelForCli(context, uri, flags.trackingUri);
   const serving = await startServing({
     model,
+    resolver: registryModelSource(fetchModel, folders),
     host: flags.host,
     port: flags.port,
     name: flags.name,
@@ -98,9 +105,10 @@ export const serveCommand: CommandModule = {
     program
       .command('serve')
       .description('serve a model (MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics)')
-      .argument('<model>', 'a local model folder (an MLmodel at its root)')
+      .argument('<model>', 'models:/<name>@<alias>, models:/<name>/<version|semver>, or a local model folder')
       .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parsePort, 5000)
       .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--tracking-uri <uri>', 'the registry for models:/ URIs (default: the configured metadata.uri)')
       .option('--name <name>', 'served model name (default: the folder name)')
       .option('--model-version <version>', 'served version label (default 1)')
       .option('--canary <folder=percent>', 'another version taking this percent of traffic (repeatable)', canary, [])
