@@ -4,6 +4,7 @@ import type { LinkMode } from '../config/config-schema.js';
 import type { Env } from '../config/env-layer.js';
 import { loadConfig } from '../config/load-config.js';
 import { type AddResult, addToWorkspace } from './add.js';
+import { type LsEntry, listTracked } from './ls.js';
 import { openTracked } from './open.js';
 import type { ProgressListener } from './progress.js';
 import { openWorkspace, type Workspace } from './workspace/workspace.js';
@@ -20,6 +21,22 @@ export async function openWorkspaceAt(location: WorkspaceLocation = {}): Promise
   const cwd = location.cwd ?? process.cwd();
   const config = await loadConfig({ cwd, env: location.env ?? process.env, homeDir: location.homeDir ?? homedir() });
   return openWorkspace({ root: config.workspaceRoot, cacheUri: config.objects.uri, linkMode: config.cache.linkMode });
+}
+
+/**
+ * What the workspace above `cwd` tracks (its pointer files: path, digest, size, file count), or nothing when `cwd`
+ * is not inside a Slipway workspace. Runs record it as their data inputs.
+ */
+export async function trackedInWorkspace(location: WorkspaceLocation = {}): Promise<LsEntry[]> {
+  const cwd = location.cwd ?? process.cwd();
+  const config = await loadConfig({ cwd, env: location.env ?? process.env, homeDir: location.homeDir ?? homedir() });
+  if (config.workspaceRoot === undefined) return [];
+  const ws = await openWorkspace({ root: config.workspaceRoot, cacheUri: config.objects.uri, linkMode: 'copy' });
+  try {
+    return await listTracked(ws, { cwd: ws.root });
+  } finally {
+    await ws.close();
+  }
 }
 
 export interface AddOptions extends WorkspaceLocation {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isSlipwayError } from '../domain/errors.js';
+import { logTrackedData } from '../tracking/data-inputs.js';
 import { TRACKING_LIMITS } from '../tracking/limits.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
@@ -84,7 +85,7 @@ async function startRun(options: StageTrackerOptions, experimentId: string, stag
   });
   const runId = run.info.runId;
   await logParams(options.client, runId, a.params);
-  await logDatasets(options.client, runId, a.deps, 'dependency');
+  await logTrackedData(options.client, runId, a.deps, 'dependency');
   return runId;
 }
 
@@ -100,28 +101,13 @@ async function logParams(client: TrackingClient, runId: string, params: StageAss
   }
 }
 
-async function logDatasets(client: TrackingClient, runId: string, records: readonly FileRecord[], context: string) {
-  const datasets: DatasetInput[] = records.map((record) => ({
-    tags: [{ key: 'mlflow.data.context', value: context }],
-    dataset: {
-      name: cut(record.path, TRACKING_LIMITS.maxDatasetNameLength),
-      digest: record.digest.slice('sha256:'.length, 'sha256:'.length + 32),
-      sourceType: 'slipway',
-      source: JSON.stringify({ path: record.path, digest: record.digest, size: record.size, files: record.files }),
-    },
-  }));
-  for (let i = 0; i < datasets.length; i += TRACKING_LIMITS.maxDatasetsPerRequest) {
-    await client.logInputs({ runId, datasets: datasets.slice(i, i + TRACKING_LIMITS.maxDatasetsPerRequest) });
-  }
-}
-
 async function finishRun(options: StageTrackerOptions, runId: string, outputs: StoredOutputs): Promise<void> {
   const { client, root } = options;
   const metrics = await metricsOf(root, outputs.metrics);
   for (let i = 0; i < metrics.length; i += TRACKING_LIMITS.maxMetricsPerBatch) {
     await client.logBatch({ runId, metrics: metrics.slice(i, i + TRACKING_LIMITS.maxMetricsPerBatch) });
   }
-  await logDatasets(client, runId, outputs.outs, 'output');
+  await logTrackedData(client, runId, outputs.outs, 'output');
   const summary = [...outputs.outs, ...outputs.metrics, ...outputs.plots].map((r) => ({
     path: r.path,
     digest: r.digest,

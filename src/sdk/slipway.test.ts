@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getArtifact } from '../artifacts/get-artifact.js';
 import { artifactRootOf } from '../artifacts/run-artifact-root.js';
 import { listenApp } from '../client/testing/listening-app.js';
+import { initWorkspace } from '../data/init.js';
+import { add } from '../data/sdk.js';
 import { joinArtifactPath, parseArtifactPath } from '../domain/artifact-path.js';
 import { openMetadata } from '../storage/metadata/open-metadata.js';
 import { type DialectUnderTest, forEachDialect } from '../storage/metadata/testing/for-each-dialect.js';
@@ -162,4 +164,27 @@ function describeSdk(kind: string, setup: () => Promise<Setup>) {
 forEachDialect('Slipway SDK', (dialect) => {
   describeSdk('a direct SQL tracking URI', () => directSetup(dialect));
   describeSdk('a tracking server', () => serverSetup(dialect));
+});
+
+describe('Slipway SDK in a data workspace', () => {
+  it('records the data the workspace tracks as the run’s inputs, by content digest', async () => {
+    const dir = await tempDir();
+    await initWorkspace({ cwd: dir, noScm: true });
+    await writeFile(join(dir, 'wine.csv'), 'a,b\n1,2\n');
+    const added = await add(['wine.csv'], { cwd: dir, env: {}, homeDir: join(dir, 'home') });
+    const digest = added.targets[0]?.digest;
+    const trackingUri = `sqlite://${join(dir, 'runs.db')}`;
+    const slipway = await Slipway.connect({ trackingUri, objectsUri: join(dir, 'objects'), cwd: dir, env: {} });
+    try {
+      const run = await slipway.startRun({ experiment: 'data' });
+      const inputs = (await slipway.client.getRun(run.id)).inputs.datasetInputs;
+      expect(inputs).toHaveLength(1);
+      expect(inputs[0]?.tags).toEqual([{ key: 'mlflow.data.context', value: 'workspace' }]);
+      expect(inputs[0]?.dataset).toMatchObject({ name: 'wine.csv', sourceType: 'slipway' });
+      expect(JSON.parse(inputs[0]?.dataset.source ?? '{}')).toMatchObject({ path: 'wine.csv', digest, size: 8 });
+      await run.end();
+    } finally {
+      await slipway.close();
+    }
+  });
 });

@@ -1,8 +1,10 @@
 import { openTrackingClient } from '../client/open-tracking-client.js';
 import type { Env } from '../config/env-layer.js';
 import { loadConfig } from '../config/load-config.js';
+import { trackedInWorkspace } from '../data/sdk.js';
 import { isSlipwayError } from '../domain/errors.js';
 import type { ModelVersion } from '../registry/types.js';
+import { logTrackedData } from '../tracking/data-inputs.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
 import type { Experiment, RunStatus } from '../tracking/types.js';
@@ -92,9 +94,16 @@ export class Slipway {
       userId,
       tags: [...lineage.filter((tag) => !given.some((g) => g.key === tag.key)), ...given],
     });
+    if (this.#options.lineage !== false) await this.#logWorkspaceData(run.info.runId);
     const handle = new SlipwayRun(this.client, run, this.#options.metrics);
     this.#track(handle);
     return handle;
+  }
+
+  /** The data the workspace tracks when the run starts, by content digest (lineage: what the run could read). */
+  async #logWorkspaceData(runId: string): Promise<void> {
+    const data = await trackedInWorkspace({ cwd: this.#options.cwd, env: this.#options.env });
+    if (data.length > 0) await logTrackedData(this.client, runId, data, 'workspace');
   }
 
   async #adopt(runId: string, options: StartRunOptions): Promise<SlipwayRun> {

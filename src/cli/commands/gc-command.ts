@@ -1,7 +1,11 @@
 import { type Command, Option } from 'commander';
+import { artifactReferences } from '../../artifacts/artifact-references.js';
+import { loadConfig } from '../../config/load-config.js';
 import { gcWorkspace } from '../../data/gc.js';
-import type { ReferenceScope } from '../../data/references.js';
+import type { ReferenceProvider, ReferenceScope } from '../../data/references.js';
 import { invalidParameter } from '../../domain/errors.js';
+import { registryReferences } from '../../registry/registry-references.js';
+import { openMetadata } from '../../storage/metadata/open-metadata.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
 import { formatBytes, print, withWorkspace } from './data-command-support.js';
 
@@ -33,7 +37,9 @@ async function runGc(options: GcOptions, context: CliContext): Promise<void> {
   if (options.remote !== undefined) {
     throw invalidParameter('-r/--remote applies to gc --cloud only.', { hint: 'Add --cloud to collect a remote.' });
   }
-  const result = await withWorkspace(context, (ws) => gcWorkspace(ws, { scope, dryRun: options.dryRun === true }));
+  const result = await withMetadataReferences(context, (providers) =>
+    withWorkspace(context, (ws) => gcWorkspace(ws, { scope, dryRun: options.dryRun === true, providers })),
+  );
   const verb = result.dryRun ? 'Would remove' : 'Removed';
   const lines = [
     ...(result.dryRun ? result.removed.map((digest) => `would remove ${digest}`) : []),
@@ -43,6 +49,26 @@ async function runGc(options: GcOptions, context: CliContext): Promise<void> {
     ),
   ];
   print(context, result, lines);
+}
+
+const DIRECT_METADATA = /^(sqlite|postgres|postgresql):/i;
+
+/**
+ * Run artifacts and registered model versions live in the same object store as the workspace cache when the
+ * tracking store is direct (the embedded default): gc keeps what they reference.
+ */
+async function withMetadataReferences<T>(
+  context: CliContext,
+  fn: (providers: ReferenceProvider[]) => Promise<T>,
+): Promise<T> {
+  const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
+  if (!DIRECT_METADATA.test(config.metadata.uri)) return fn([]);
+  const metadata = await openMetadata(config.metadata.uri);
+  try {
+    return await fn([artifactReferences({ metadata }), registryReferences({ metadata })]);
+  } finally {
+    await metadata.close();
+  }
 }
 
 /** `slipway gc [--workspace | --all-branches | --all-commits] [--dry-run]`. */

@@ -3,7 +3,9 @@ import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { openTrackingClient } from '../../client/open-tracking-client.js';
 import { loadConfig } from '../../config/load-config.js';
+import { trackedInWorkspace } from '../../data/sdk.js';
 import { isSlipwayError, SlipwayError } from '../../domain/errors.js';
+import { logTrackedData } from '../../tracking/data-inputs.js';
 import { captureLineage } from '../../tracking/lineage.js';
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { RunStatus, Tag } from '../../tracking/types.js';
@@ -109,6 +111,8 @@ async function startAndRun(context: CliContext, client: TrackingClient, command:
   const userId = tags.find((tag) => tag.key === 'mlflow.user')?.value;
   const run = await client.createRun({ experimentId, runName: options.name, userId, tags });
   const { runId } = run.info;
+  const data = await trackedInWorkspace({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
+  if (data.length > 0) await logTrackedData(client, runId, data, 'workspace');
   if (!context.json) context.stderr.write(`slipway: run ${runId} (${run.info.runName}) started\n`);
   let outcome: ChildOutcome = { status: 'FAILED', exitCode: 127 };
   try {

@@ -83,3 +83,22 @@ export async function countArtifactFilesWithDigest(db: Db, digest: Digest): Prom
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Every distinct object digest any artifact path names, in digest order, read a page at a time. */
+export async function* artifactDigests(db: Db, batch = 1000): AsyncGenerator<Digest> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('artifact_files')
+      .select('digest')
+      .distinct()
+      .where('digest', '>', after)
+      .orderBy('digest')
+      .limit(batch)
+      .execute();
+    for (const row of rows) yield parseDigest(row.digest, 'artifact digest');
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < batch) return;
+    after = last.digest;
+  }
+}
