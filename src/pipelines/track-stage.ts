@@ -6,7 +6,7 @@ import { logTrackedData } from '../tracking/data-inputs.js';
 import { TRACKING_LIMITS } from '../tracking/limits.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
-import type { DatasetInput, Metric, Tag } from '../tracking/types.js';
+import type { Metric, Tag } from '../tracking/types.js';
 import type { StageAssessment } from './assess-stage.js';
 import type { FileRecord } from './lock-file.js';
 import type { StoredOutputs } from './outputs.js';
