@@ -19,7 +19,7 @@ module.exports = {
       name: 'contract-imports-only-zod',
       severity: 'error',
       comment: 'contract/ holds isomorphic wire schemas shared with the browser: zod and itself only.',
-      from: { path: '^src/contract/' },
+      from: { path: '^src/contract/', pathNot: TESTS },
       to: { pathNot: ['^src/contract/', '^node_modules/zod/'], dependencyTypesNot: ['type-only'] },
     },
     {
@@ -81,9 +81,9 @@ module.exports = {
     {
       name: 'domain-knows-no-http',
       severity: 'error',
-      comment: 'The error-code → HTTP status table lives only in server/.',
-      from: { path: '^src/', pathNot: '^src/server/' },
-      to: { path: '^src/server/http-status\\.ts$' },
+      comment: 'The error-code → HTTP status table is read only by the HTTP edges: server/ and serving/http/.',
+      from: { path: '^src/', pathNot: ['^src/server/', '^src/serving/http/', '^src/contract/', TESTS] },
+      to: { path: '^src/contract/http-status\\.ts$' },
     },
     {
       name: 'sql-dialects-via-registry',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/contract/error-codes.js';
-import { HTTP_STATUS } from '../src/server/http-status.js';
+import { HTTP_STATUS } from '../src/contract/http-status.js';
 
 const DOC = new URL('../docs/errors.md', import.meta.url);
 

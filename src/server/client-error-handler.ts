@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../contract/error-codes.js';
-import { HTTP_STATUS } from './http-status.js';
+import { HTTP_STATUS } from '../contract/http-status.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 const CLIENT_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {

@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorResponse } from '../contract/error-codes.js';
+import { HTTP_STATUS } from '../contract/http-status.js';
 import { isSlipwayError } from '../domain/errors.js';
-import { HTTP_STATUS } from './http-status.js';
 
 export interface ErrorReply {
   readonly status: number;

@@ -1,36 +1,6 @@
 import type { ErrorCode } from '../../contract/error-codes.js';
+import { HTTP_STATUS as STATUS } from '../../contract/http-status.js';
 import { isSlipwayError } from '../../domain/errors.js';
-
-/**
- * Error code → HTTP status for the inference server. The same values as the control plane's table
- * (src/server/http-status.ts, MLflow's statuses), which use-case areas may not import (depcruise
- * `domain-knows-no-http`); typed as a total Record so a new code without a status does not compile here either.
- * TODO(merge): move the control plane's table to src/contract/ and import it from both edges.
- */
-const STATUS: Readonly<Record<ErrorCode, number>> = {
-  INTERNAL_ERROR: 500,
-  INVALID_STATE: 500,
-  DATA_LOSS: 500,
-  CORRUPT_OBJECT: 500,
-  NOT_IMPLEMENTED: 501,
-  TEMPORARILY_UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 504,
-  REQUEST_LIMIT_EXCEEDED: 429,
-  RESOURCE_EXHAUSTED: 429,
-  CANCELLED: 499,
-  ABORTED: 409,
-  RESOURCE_CONFLICT: 409,
-  ENDPOINT_NOT_FOUND: 404,
-  RESOURCE_DOES_NOT_EXIST: 404,
-  PERMISSION_DENIED: 403,
-  UNAUTHENTICATED: 401,
-  BAD_REQUEST: 400,
-  MALFORMED_REQUEST: 400,
-  RESOURCE_ALREADY_EXISTS: 400,
-  INVALID_PARAMETER_VALUE: 400,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-};
 
 export interface ServingErrorReply {
   readonly status: number;

@@ -1,7 +1,8 @@
-import type { ErrorCode } from '../contract/error-codes.js';
+import type { ErrorCode } from './error-codes.js';
 
 /**
- * The one table from error code to HTTP status. Values are MLflow's (`mlflow/protos/databricks.proto` via
+ * The one table from error code to HTTP status, for the two HTTP edges: the control plane (server/) and the
+ * inference server (serving/http/). Values are MLflow's (`mlflow/protos/databricks.proto` via
  * `mlflow/exceptions.py`), including RESOURCE_ALREADY_EXISTS → 400; the last three codes are Slipway's own.
  * Typed as a total Record so a new code without a status does not compile.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../contract/error-codes.js';
+import { ERROR_CODES } from './error-codes.js';
 import { HTTP_STATUS } from './http-status.js';
 
 /** MLflow's statuses (mlflow/exceptions.py), plus Slipway's three own codes. */
