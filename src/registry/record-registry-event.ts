@@ -1,28 +1,12 @@
+import { WEBHOOK_EVENT_KINDS } from '../contract/webhooks-api.js';
 import { type AuditEvent, appendEvent } from '../storage/metadata/events.js';
 import { modelSubject, versionSubject } from '../storage/metadata/registry/model-events.js';
 import type { Db } from '../storage/metadata/tracking/db.js';
 import type { RegistryDeps } from './types.js';
 import { enqueueWebhookDeliveries } from './webhooks/enqueue-webhook-deliveries.js';
 
-/** Every kind of registry event (the contract with webhooks: subscriptions name these). */
-export const REGISTRY_EVENT_KINDS = [
-  'registered_model.created',
-  'registered_model.renamed',
-  'registered_model.updated',
-  'registered_model.deleted',
-  'registered_model.tag_set',
-  'registered_model.tag_deleted',
-  'model_version.created',
-  'model_version.updated',
-  'model_version.deleted',
-  'model_version.tag_set',
-  'model_version.tag_deleted',
-  'alias.set',
-  'alias.deleted',
-  'stage.transitioned',
-] as const;
-
-export type RegistryEventKind = (typeof REGISTRY_EVENT_KINDS)[number];
+/** Every kind of registry event: the wire list webhook subscriptions name (contract/webhooks-api.ts). */
+export type RegistryEventKind = (typeof WEBHOOK_EVENT_KINDS)[number];
 
 type JsonScalar = string | number | boolean | null;
 
