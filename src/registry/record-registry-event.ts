@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_KINDS } from '../contract/webhooks-api.js';
+import type { WEBHOOK_EVENT_KINDS } from '../contract/webhooks-api.js';
 import { type AuditEvent, appendEvent } from '../storage/metadata/events.js';
 import { modelSubject, versionSubject } from '../storage/metadata/registry/model-events.js';
 import type { Db } from '../storage/metadata/tracking/db.js';

@@ -60,7 +60,8 @@ export const isBigIntDtype = (dtype: TensorDtype): dtype is 'int64' | 'uint64' =
 
 export const isNumericDtype = (dtype: TensorDtype): boolean => dtype !== 'string' && dtype !== 'bool';
 
-const ARRAYS = {
+/** The typed array holding each numeric dtype (bool as one byte per element, as onnxruntime and OIP do). */
+export const TYPED_ARRAYS = {
   float32: Float32Array,
   float64: Float64Array,
   int8: Int8Array,
@@ -77,7 +78,7 @@ const ARRAYS = {
 /** A zero-filled (or empty-string-filled) data array of `length` elements. */
 export function allocateTensorData<D extends TensorDtype>(dtype: D, length: number): TensorDataByDtype[D] {
   if (dtype === 'string') return new Array<string>(length).fill('') as TensorDataByDtype[D];
-  const Constructor = ARRAYS[dtype as Exclude<TensorDtype, 'string'>];
+  const Constructor = TYPED_ARRAYS[dtype as Exclude<TensorDtype, 'string'>];
   return new Constructor(length) as TensorDataByDtype[D];
 }
 

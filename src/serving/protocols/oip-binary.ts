@@ -6,39 +6,11 @@ import {
 } from '../../contract/inference/open-inference.js';
 import { SlipwayError } from '../../domain/errors.js';
 import { quoted, scoringError } from '../../models/scoring/scoring-error.js';
-import type { Tensor, TensorDataByDtype, TensorDtype } from '../../models/tensor/tensor.js';
+import { type Tensor, type TensorDataByDtype, type TensorDtype, TYPED_ARRAYS } from '../../models/tensor/tensor.js';
 
 /** The binary tensor extension's header: the length of the JSON that starts the body. */
 export const INFERENCE_HEADER_LENGTH = 'inference-header-content-length';
 export const BINARY_EXTENSION = 'binary_tensor_data';
-
-const ITEM_BYTES: Readonly<Record<Exclude<TensorDtype, 'string'>, number>> = {
-  float32: 4,
-  float64: 8,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  int64: 8,
-  uint64: 8,
-  bool: 1,
-};
-
-const ARRAYS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-} as const;
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -89,12 +61,12 @@ export function binaryTensor(bytes: Uint8Array, dtype: TensorDtype, shape: reado
   const count = shape.reduce((a, b) => a * b, 1);
   if (dtype === 'string') return { dtype, shape, data: decodeStrings(bytes, count, what) };
   if (!LITTLE_ENDIAN) throw new SlipwayError('NOT_IMPLEMENTED', 'Binary tensors need a little-endian host.');
-  const expected = count * ITEM_BYTES[dtype];
+  const expected = count * TYPED_ARRAYS[dtype].BYTES_PER_ELEMENT;
   if (bytes.length !== expected)
     throw scoringError(`${what} has ${bytes.length} bytes; its shape and datatype need ${expected}.`);
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
-  const data = new ARRAYS[dtype](copy.buffer) as TensorDataByDtype[typeof dtype];
+  const data = new TYPED_ARRAYS[dtype](copy.buffer) as TensorDataByDtype[typeof dtype];
   checkElements(data, dtype, what, count / Math.max(1, shape[0] ?? 1) || 1);
   return { dtype, shape, data } as Tensor;
 }
