@@ -1,10 +1,9 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandModule, CommandTable } from '../cli-context.js';
-import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { buildCommand } from './build-command.js';
 import { ciCommand } from './ci-command.js';
 
@@ -22,26 +21,8 @@ afterEach(async () => {
 });
 
 async function slipway(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out = { stdout: '', stderr: '' };
-  stdout.on('data', (chunk: Buffer) => {
-    out.stdout += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    out.stderr += chunk.toString();
-  });
   const env = { PATH: join(dir, 'no-bin') };
-  const code = await runCli(args, {
-    commands: COMMANDS,
-    stdout,
-    stderr,
-    env,
-    cwd: dir,
-    homeDir: dir,
-    version: '0.1.0',
-  });
-  return { code, ...out };
+  return captureCli(COMMANDS, args, { env, cwd: dir, homeDir: dir, version: '0.1.0' });
 }
 
 describe('slipway build and slipway ci', () => {

@@ -1,14 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import { initWorkspace } from '../../data/init.js';
 import { Slipway } from '../../sdk/slipway.js';
 import { openObjectStore } from '../../storage/objects/registry.js';
 import type { CommandTable } from '../cli-context.js';
-import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { gcCommand } from './gc-command.js';
 
 const COMMANDS: CommandTable = { gc: { summary: '', load: async () => gcCommand } };
@@ -33,16 +33,7 @@ it('keeps the objects of run artifacts tracked in the same store, and removes wh
   const orphan = await store.put(Readable.from([Buffer.from('nothing references this')]));
   const artifact = await store.put(Readable.from([Buffer.from('a run artifact\n')]));
 
-  const stdout = new PassThrough();
-  const code = await runCli(['gc', '--json'], {
-    commands: COMMANDS,
-    stdout,
-    stderr: new PassThrough(),
-    version: '0',
-    env: {},
-    cwd: dir,
-    homeDir: join(dir, 'home'),
-  });
+  const { code } = await captureCli(COMMANDS, ['gc', '--json'], { cwd: dir, homeDir: join(dir, 'home') });
   expect(code).toBe(0);
   expect(await store.has(artifact.digest)).toBe(true);
   expect(await store.has(orphan.digest)).toBe(false);

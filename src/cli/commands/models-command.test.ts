@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { listenApp } from '../../client/testing/listening-app.js';
 import { registryFixture } from '../../registry/testing/registry-fixture.js';
 import { forEachDialect } from '../../storage/metadata/testing/for-each-dialect.js';
 import { openObjectStore } from '../../storage/objects/registry.js';
 import type { CommandTable } from '../cli-context.js';
-import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { modelsCommand } from './models-command.js';
 
 const COMMANDS: CommandTable = { models: { summary: '', load: async () => modelsCommand } };
@@ -29,24 +28,8 @@ forEachDialect('slipway models', (dialect) => {
       await objects.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const cli = async (...args: string[]) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const text = { out: '', err: '' };
-      stdout.on('data', (chunk: Buffer) => (text.out += chunk.toString()));
-      stderr.on('data', (chunk: Buffer) => (text.err += chunk.toString()));
-      const argv = [...args, '--tracking-uri', server.baseUrl];
-      const code = await runCli(argv, {
-        commands: COMMANDS,
-        stdout,
-        stderr,
-        version: '0',
-        env: {},
-        cwd: dir,
-        homeDir: dir,
-      });
-      return { code, stdout: text.out, stderr: text.err };
-    };
+    const cli = (...args: string[]) =>
+      captureCli(COMMANDS, [...args, '--tracking-uri', server.baseUrl], { cwd: dir, homeDir: dir });
     const json = async (...args: string[]) => {
       const result = await cli(...args, '--json');
       if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}`);

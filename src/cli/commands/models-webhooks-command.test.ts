@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
@@ -12,7 +11,7 @@ import { appendEvent } from '../../storage/metadata/events.js';
 import { type MetadataStore, openMetadata } from '../../storage/metadata/open-metadata.js';
 import { type DialectUnderTest, forEachDialect } from '../../storage/metadata/testing/for-each-dialect.js';
 import type { CommandTable } from '../cli-context.js';
-import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { registerWebhooksCommand } from './models-webhooks-command.js';
 
 /** A stand-in for the registry's `slipway models` command: just the webhooks subcommands under it. */
@@ -54,26 +53,8 @@ async function serverPlace(dialect: DialectUnderTest): Promise<Place> {
 }
 
 async function cli(place: Place, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const text = { out: '', err: '' };
-  stdout.on('data', (chunk: Buffer) => {
-    text.out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    text.err += chunk.toString();
-  });
   const argv = ['models', 'webhooks', ...args, '--tracking-uri', place.trackingUri];
-  const code = await runCli(argv, {
-    commands: COMMANDS,
-    stdout,
-    stderr,
-    version: '0',
-    env: ENV,
-    cwd: place.dir,
-    homeDir: place.dir,
-  });
-  return { code, stdout: text.out, stderr: text.err };
+  return captureCli(COMMANDS, argv, { env: ENV, cwd: place.dir, homeDir: place.dir });
 }
 
 async function json<T = Record<string, unknown>>(place: Place, ...args: string[]): Promise<T> {

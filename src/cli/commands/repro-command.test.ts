@@ -1,10 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipelineWorkspace, NODE, type PipelineWorkspace } from '../../pipelines/testing/pipeline-workspace.js';
 import type { CommandModule, CommandTable } from '../cli-context.js';
-import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { dagCommand } from './dag-command.js';
 import { expCommand } from './exp-command.js';
 import { metricsCommand } from './metrics-command.js';
@@ -26,25 +25,7 @@ afterEach(async () => {
 });
 
 async function slipway(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out = { stdout: '', stderr: '' };
-  stdout.on('data', (chunk: Buffer) => {
-    out.stdout += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    out.stderr += chunk.toString();
-  });
-  const code = await runCli(args, {
-    commands: COMMANDS,
-    stdout,
-    stderr,
-    env: {},
-    cwd: p.root,
-    homeDir: join(p.root, '.home'),
-    version: '0',
-  });
-  return { code, ...out };
+  return captureCli(COMMANDS, args, { cwd: p.root, homeDir: join(p.root, '.home') });
 }
 
 const PIPELINE = (log: string) => `schema: 1

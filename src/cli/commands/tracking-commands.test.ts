@@ -12,6 +12,7 @@ import { createSqlTrackingClient } from '../../tracking/sql-tracking-client.js';
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { CommandModule, CommandTable } from '../cli-context.js';
 import { runCli } from '../run-cli.js';
+import { captureCli } from '../testing/capture-cli.js';
 import { experimentsCommand } from './experiments-command.js';
 import { runsCommand } from './runs-command.js';
 
@@ -56,21 +57,10 @@ async function serverPlace(dialect: DialectUnderTest): Promise<Place> {
 }
 
 async function cli(place: Place, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const text = { out: '', err: '' };
-  stdout.on('data', (chunk: Buffer) => {
-    text.out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    text.err += chunk.toString();
-  });
   const end = args.indexOf('--');
   const uri = ['--tracking-uri', place.trackingUri];
   const argv = end === -1 ? [...args, ...uri] : [...args.slice(0, end), ...uri, ...args.slice(end)];
-  const options = { commands: COMMANDS, stdout, stderr, version: '0' };
-  const code = await runCli(argv, { ...options, env: {}, cwd: place.dir, homeDir: place.dir });
-  return { code, stdout: text.out, stderr: text.err };
+  return captureCli(COMMANDS, argv, { cwd: place.dir, homeDir: place.dir });
 }
 
 async function json<T>(place: Place, ...args: string[]): Promise<T> {

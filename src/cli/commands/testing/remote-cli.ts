@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { ConfigLayer } from '../../../config/config-schema.js';
 import { loadConfig } from '../../../config/load-config.js';
 import { type RunningServer, type ServerAuth, startServer } from '../../../server/main.js';
 import type { CommandModule, CommandTable } from '../../cli-context.js';
-import { runCli } from '../../run-cli.js';
+import { captureCli } from '../../testing/capture-cli.js';
 import { addCommand } from '../add-command.js';
 import { checkoutCommand } from '../checkout-command.js';
 import { fetchCommand } from '../fetch-command.js';
@@ -52,26 +51,7 @@ export interface CliPlace {
 
 /** Runs a command line in this process through runCli, as the CLI's main would. */
 export async function slipway(place: CliPlace, ...args: string[]): Promise<Finished> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const text = { out: '', err: '' };
-  stdout.on('data', (chunk: Buffer) => {
-    text.out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    text.err += chunk.toString();
-  });
-  const { cwd, homeDir } = place;
-  const code = await runCli(args, {
-    commands: REMOTE_COMMANDS,
-    stdout,
-    stderr,
-    env: place.env ?? {},
-    cwd,
-    homeDir,
-    version: '0',
-  });
-  return { code, stdout: text.out, stderr: text.err };
+  return captureCli(REMOTE_COMMANDS, args, { env: place.env ?? {}, cwd: place.cwd, homeDir: place.homeDir });
 }
 
 /** Like `slipway`, failing the test with the output when the exit status is not 0. */
