@@ -38,7 +38,10 @@ export function withBuildOptions(command: Command): Command {
   return command
     .requiredOption('-o, --output <dir>', 'folder to write into (created if needed)')
     .option('-f, --force', 'replace files that exist in the output folder')
-    .option('--tracking-uri <uri>', 'the registry for models:/ URIs (default: the configured metadata.uri)')
+    .option(
+      '--tracking-uri <uri>',
+      'the registry for models:/ URIs (default: $SLIPWAY_TRACKING_URI, else the configured metadata.uri)',
+    )
     .option('--name <name>', 'model name, for a model folder (default: the folder name)')
     .option('--model-version <version>', 'model version, for a model folder (default: local)')
     .option('--semver <x.y.z>', 'semantic version, for a model folder (default: 0.0.0)')

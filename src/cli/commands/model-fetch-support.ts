@@ -4,10 +4,10 @@ import { loadConfig } from '../../config/load-config.js';
 import type { FetchedModel } from '../../registry/fetch-registered-model.js';
 import type { CliContext } from '../cli-context.js';
 import { osUser } from './models-command-support.js';
+import { trackingUriFor } from './tracking-command-support.js';
 
 /**
- * A `models:/…` URI made local for `serve` and `build`: the registry the tracking URI names (default the
- * configured metadata.uri), the model cache in `<home>/models/`.
+ * A `models:/…` URI made local for `serve` and `build`: the registry the tracking URI names (trackingUriFor), the model cache in `<home>/models/`.
  */
 export async function fetchModelForCli(
   context: CliContext,
@@ -16,7 +16,7 @@ export async function fetchModelForCli(
 ): Promise<FetchedModel> {
   const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
   const options = {
-    trackingUri: trackingUri ?? config.metadata.uri,
+    trackingUri: trackingUriFor(context, { ...(trackingUri === undefined ? {} : { trackingUri }) }, config),
     objectsUri: config.objects.uri,
     cacheRoot: join(config.home, 'models'),
     actor: osUser(context),

@@ -3,7 +3,7 @@ import { openRegistryClient } from '../../client/open-registry-client.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { RegistryClient } from '../../registry/registry-client.js';
 import type { CliContext } from '../cli-context.js';
-import type { TrackingOptions } from './tracking-command-support.js';
+import { type TrackingOptions, trackingUriFor } from './tracking-command-support.js';
 
 /** The OS user running the CLI: the actor of the registry changes it makes (the audit trail records it). */
 export function osUser(context: CliContext): string {
@@ -21,7 +21,7 @@ export async function withRegistry<T>(
   fn: (client: RegistryClient) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  const uri = options.trackingUri ?? config.metadata.uri;
+  const uri = trackingUriFor(context, options, config);
   const client = await openRegistryClient(uri, { objectsUri: config.objects.uri, actor: osUser(context) });
   try {
     return await fn(client);

@@ -3,7 +3,7 @@ import { invalidParameter } from '../../domain/errors.js';
 import type { Webhook, WebhookDelivery } from '../../registry/webhooks/webhook-types.js';
 import type { WebhooksClient } from '../../registry/webhooks/webhooks-client.js';
 import type { CliContext } from '../cli-context.js';
-import { formatTime, type TrackingOptions, table } from './tracking-command-support.js';
+import { formatTime, type TrackingOptions, table, trackingUriFor } from './tracking-command-support.js';
 
 type Opener = (uri: string, allowPrivateTargets: boolean) => Promise<WebhooksClient>;
 
@@ -52,7 +52,7 @@ export async function withWebhooks<T>(
   fn: (client: WebhooksClient) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  const uri = options.trackingUri ?? config.metadata.uri;
+  const uri = trackingUriFor(context, options, config);
   const client = await openerFor(uri)(uri, config.webhooks.allowPrivateTargets);
   try {
     return await fn(client);

@@ -11,7 +11,12 @@ import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { RunStatus, Tag } from '../../tracking/types.js';
 import type { CliContext } from '../cli-context.js';
 import { CommandExit } from '../run-cli.js';
-import { parseKeyValue, type TrackingOptions, withTrackingUriOption } from './tracking-command-support.js';
+import {
+  parseKeyValue,
+  type TrackingOptions,
+  trackingUriFor,
+  withTrackingUriOption,
+} from './tracking-command-support.js';
 
 export interface StartOptions extends TrackingOptions {
   readonly experiment?: string;
@@ -129,7 +134,7 @@ export async function runStart(context: CliContext, command: string[], options: 
     throw new SlipwayError('BAD_REQUEST', 'No command to run.', { hint: 'slipway runs start -- python train.py' });
   }
   const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  const uri = options.trackingUri ?? context.env.SLIPWAY_TRACKING_URI ?? config.metadata.uri;
+  const uri = trackingUriFor(context, options, config);
   const client = await openTrackingClient(uri, { objectsUri: config.objects.uri });
   const result = await startAndRun(context, client, command, options).finally(() => client.close());
   if (context.json) context.stdout.write(`${JSON.stringify(result)}\n`);

@@ -108,7 +108,10 @@ export const serveCommand: CommandModule = {
       .argument('<model>', 'models:/<name>@<alias>, models:/<name>/<version|semver>, or a local model folder')
       .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parsePort, 5000)
       .option('--host <host>', 'address to listen on', '127.0.0.1')
-      .option('--tracking-uri <uri>', 'the registry for models:/ URIs (default: the configured metadata.uri)')
+      .option(
+        '--tracking-uri <uri>',
+        'the registry for models:/ URIs (default: $SLIPWAY_TRACKING_URI, else the configured metadata.uri)',
+      )
       .option('--name <name>', 'served model name (default: the folder name)')
       .option('--model-version <version>', 'served version label (default 1)')
       .option('--canary <folder=percent>', 'another version taking this percent of traffic (repeatable)', canary, [])

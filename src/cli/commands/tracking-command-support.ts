@@ -5,6 +5,8 @@ import { loadConfig } from '../../config/load-config.js';
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { CliContext } from '../cli-context.js';
 
+type Config = Awaited<ReturnType<typeof loadConfig>>;
+
 export interface TrackingOptions {
   readonly trackingUri?: string;
 }
@@ -13,8 +15,18 @@ export interface TrackingOptions {
 export const withTrackingUriOption = (command: Command): Command =>
   command.option(
     '--tracking-uri <uri>',
-    'sqlite:///…, postgresql://… or http(s)://host:port (default: the configured metadata.uri)',
+    'sqlite:///…, postgresql://… or http(s)://host:port (default: $SLIPWAY_TRACKING_URI, else the configured metadata.uri)',
   );
+
+/**
+ * Where tracking (and the registry, deployments…) is, for every client command: `--tracking-uri`, else
+ * SLIPWAY_TRACKING_URI (what `slipway runs start` hands its command, and what CI secrets set), else the
+ * configuration's metadata.uri. (`slipway server` reads only metadata.uri: it is the store, not a client of one.)
+ */
+export function trackingUriFor(context: CliContext, options: TrackingOptions, config: Config): string {
+  const fromEnv = context.env.SLIPWAY_TRACKING_URI?.trim();
+  return options.trackingUri ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? config.metadata.uri;
+}
 
 /** Opens the tracking client the options or the configuration name, runs `fn`, and closes it. */
 export async function withTracking<T>(
@@ -23,7 +35,7 @@ export async function withTracking<T>(
   fn: (client: TrackingClient) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  const client = await openTrackingClient(options.trackingUri ?? config.metadata.uri, {
+  const client = await openTrackingClient(trackingUriFor(context, options, config), {
     objectsUri: config.objects.uri,
   });
   try {

@@ -246,6 +246,30 @@ function describeCommands(kind: string, makePlace: () => Promise<Place>) {
       const bad = await cli(place, 'runs', 'search', '--filter', 'metrics.acc >>> 1', '--json');
       expect(JSON.parse(bad.stderr)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
     });
+
+    it('finds the store through SLIPWAY_TRACKING_URI when no --tracking-uri is given, the flag winning over it', async () => {
+      const place = await makePlace();
+      await seed(place.client);
+      const env = { SLIPWAY_TRACKING_URI: place.trackingUri };
+      const listed = await captureCli(COMMANDS, ['experiments', 'list', '--json'], {
+        cwd: place.dir,
+        homeDir: place.dir,
+        env,
+      });
+      expect(listed.code).toBe(0);
+      expect(
+        (JSON.parse(listed.stdout) as { experiments: { name: string }[] }).experiments.map((e) => e.name),
+      ).toContain('wine');
+      const elsewhere = `sqlite:///${join(place.dir, 'other.db')}`;
+      const flagged = await captureCli(COMMANDS, ['experiments', 'list', '--json', '--tracking-uri', elsewhere], {
+        cwd: place.dir,
+        homeDir: place.dir,
+        env,
+      });
+      expect(
+        (JSON.parse(flagged.stdout) as { experiments: { name: string }[] }).experiments.map((e) => e.name),
+      ).not.toContain('wine');
+    });
   });
 }
 
