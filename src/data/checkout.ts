@@ -3,7 +3,6 @@ import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import type { LinkMode } from '../config/config-schema.js';
 import type { Digest } from '../domain/digest.js';
 import { corruptObject, invalidParameter, notFound, SlipwayError } from '../domain/errors.js';
-import { fsyncDirectory } from '../lib/fsync-directory.js';
 import { mapConcurrent } from '../lib/map-concurrent.js';
 import { missingObjects } from './cache/missing-objects.js';
 import { type DigestedFile, SMALL_FILE_BYTES } from './hashing/digest-files.js';
@@ -270,7 +269,6 @@ function checkoutError(ws: Workspace, error: unknown): unknown {
 
 /** Large files and the link modes: one at a time through materialize(), 8 at once. */
 async function writeSingly(ws: Workspace, writes: readonly Write[], linkMode: LinkMode, progress: (n: number) => void) {
-  const folders = new Set<string>();
   const rows: StateRow[] = [];
   const started = Date.now();
   let done = 0;
@@ -279,14 +277,12 @@ async function writeSingly(ws: Workspace, writes: readonly Write[], linkMode: Li
     await mkdir(dirname(target), { recursive: true });
     await refuseFolderAt(target, write.path);
     await materialize(ws, write.digest, target, write.mode, linkMode);
-    folders.add(dirname(target));
     const info = await lstatOrUndefined(target);
     if (info !== undefined && !info.isSymbolicLink()) {
       rows.push({ path: write.path, stamp: stampOf(info), digest: write.digest, hashedAtMs: started });
     }
     progress(++done);
   });
-  for (const folder of folders) await fsyncDirectory(folder);
   return rows;
 }
 

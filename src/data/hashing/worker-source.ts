@@ -8,7 +8,7 @@
  * only if the file did not change meanwhile (same inode, size and mtime before and after).
  *
  * Checkout writes many small files the same way (`materialize`): verified cache object → temp file beside the target,
- * the temp files fsynced together, renamed, each folder fsynced once.
+ * renamed over it.
  *
  * Messages: `{ id, op, args }` in; `{ id, result }` or `{ id, error: { message, code, path, kind } }` out.
  */
@@ -316,7 +316,6 @@ function missing(args) {
 
 // ---- checkout -------------------------------------------------------------------------------------------------
 
-const promised = (fn, ...args) => new Promise((resolve, reject) => fn(...args, (e) => (e ? reject(e) : resolve())));
 
 /** A cache object's bytes, verified against its digest (a corrupt object is never written out). */
 function verifiedObject(cache, digest) {
@@ -356,31 +355,19 @@ function placeCopy(entry) {
   return fileEntry(entry.item.path, info);
 }
 
-async function fsyncFolder(folder) {
-  const fd = fs.openSync(folder, 'r');
-  try {
-    await promised(fs.fsync, fd);
-  } catch (error) {
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(error.code)) throw error;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
- * Writes cache objects out as workspace files, atomically and durably: each verified object goes to a temp file
- * beside its target; the temp files are fsynced together, renamed over their targets, and each folder is fsynced
- * once. A killed worker leaves temp files (removed by the next checkout), never a partial file under a real name.
+ * Writes cache objects out as workspace files, atomically: each verified object goes to a temp file beside its
+ * target and is renamed over it. A killed worker leaves temp files (removed by the next checkout), never a partial
+ * file under a real name. Workspace files are not fsynced (git does not fsync its work tree either): they are
+ * derived from the cache, whose objects are durable, and after a power cut \`status\` sees any file the disk lost
+ * (its size or mtime differs from the state index) and \`checkout --force\` rewrites it.
  */
 async function materialize(args) {
   const staged = [];
   const folders = new Set();
   try {
     for (const item of args.items) stageCopy(args.cache, item, folders, staged);
-    await Promise.all(staged.map((entry) => promised(fs.fsync, entry.fd)));
-    const placed = staged.map(placeCopy);
-    await Promise.all([...folders].map(fsyncFolder));
-    return placed;
+    return staged.map(placeCopy);
   } finally {
     for (const entry of staged) {
       if (entry.fd >= 0) fs.closeSync(entry.fd);
