@@ -2,9 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import type { DeploymentsClient } from '../deploy/deployments/deployments-client.js';
 import { invalidParameter, SlipwayError, toSlipwayError } from '../domain/errors.js';
 import type { FlavorLoadOptions } from '../models/flavors/flavor.js';
-import { loadServedVersion } from './engine/load-version.js';
+import { DeploymentFollower } from './deployment/follow-deployment.js';
+import { type LoadVersionOptions, loadServedVersion } from './engine/load-version.js';
 import { type BatchingOptions, DEFAULT_BATCHING } from './engine/micro-batcher.js';
 import { ModelDeployment } from './engine/model-deployment.js';
 import type { ServedVersion } from './engine/served-version.js';
@@ -35,21 +37,46 @@ export interface PredictionLogOption {
   readonly flushIntervalMs?: number;
 }
 
-export interface ServeOptions {
+/** Follow a deployment record instead of serving one model URI: its revisions are applied by hot swap. */
+export interface FollowDeploymentOption {
+  readonly client: Pick<DeploymentsClient, 'getDeployment' | 'close'>;
+  /** The registered model's name (also the served name). */
+  readonly model: string;
+  readonly environment: string;
+  /** Default 1 s. */
+  readonly pollIntervalMs?: number;
+  /** The longest wait before a revision that failed to load is tried again (default 30 s). */
+  readonly maxBackoffMs?: number;
+  /** Close `client` when the server closes (the CLI opens one for the server). */
+  readonly closeClient?: boolean;
+}
+
+interface ServeModelOptions {
   /** The model to serve: a local folder, or any URI `resolver` understands. */
   readonly model: string;
-  readonly host?: string;
-  readonly port?: number;
+  readonly deployment?: undefined;
   /** Served name and version for the folder resolver (default: the folder's name, version `1`). */
   readonly name?: string;
   readonly modelVersion?: string;
-  /** URI → local folder; default folders only. The registry plugs `models:/…` and `runs:/…` in here. */
-  readonly resolver?: ModelSourceResolver;
   readonly canary?: readonly CanaryOption[];
   /** Versions mirrored every request; their answers are logged, never returned. */
   readonly shadow?: readonly string[];
   /** Route by the hash of this request header (sticky A/B) instead of at random. */
   readonly stickyHeader?: string;
+}
+
+interface ServeDeploymentOptions {
+  readonly model?: undefined;
+  /** The deployment to follow; `resolver` must understand `models:/<model>/<version>`. */
+  readonly deployment: FollowDeploymentOption;
+}
+
+/** Either one model URI (with optional canaries and shadows) or a deployment to follow. */
+export type ServeOptions = (ServeModelOptions | ServeDeploymentOptions) & {
+  readonly host?: string;
+  readonly port?: number;
+  /** URI → local folder; default folders only. The registry plugs `models:/…` and `runs:/…` in here. */
+  readonly resolver?: ModelSourceResolver;
   readonly batching?: Partial<BatchingOptions>;
   readonly flavor?: FlavorLoadOptions;
   readonly predictionLog?: PredictionLogOption;
@@ -61,19 +88,21 @@ export interface ServeOptions {
   readonly logger?: FastifyBaseLogger;
   /** SIGTERM/SIGINT: graceful shutdown and exit; SIGHUP: reload (default true). */
   readonly handleSignals?: boolean;
-}
+};
 
 export interface RunningServing {
   readonly url: string;
   readonly port: number;
   readonly service: InferenceService;
+  /** The deployment follower, when the server follows a deployment. */
+  readonly follower?: DeploymentFollower;
   /** Loads `uri` as a version of the served model (loaded and warmed up, not yet taking traffic). */
   load(uri: string, version?: string): Promise<ServedVersion>;
   /** Switches traffic at once; versions left out finish their requests and are closed. */
   apply(versions: readonly ServedVersion[], policy: TrafficPolicy): Promise<void>;
-  /** Hot swap: load `uri`, send all traffic to it, drain and close the old versions. */
+  /** Hot swap: load `uri`, send all traffic to it, drain and close the old versions (not when following). */
   swap(uri: string, version?: string): Promise<void>;
-  /** Resolves the served URI again and swaps if it gives another model (SIGHUP does this). */
+  /** Resolves the served URI again and swaps if it gives another model; reads the followed deployment (SIGHUP). */
   reload(): Promise<void>;
   /** Stops accepting, finishes in-flight requests and shadows, closes the models, flushes the log. Idempotent. */
   close(): Promise<void>;
@@ -88,18 +117,84 @@ export function createServeLogger(level = 'info'): FastifyBaseLogger {
   );
 }
 
-/** The inference server's composition root: resolve and load the versions, build the app, listen. */
+/** The inference server's composition root: load the versions (or follow a deployment), build the app, listen. */
 export async function startServing(options: ServeOptions): Promise<RunningServing> {
   const logger = options.logger ?? createServeLogger();
-  const resolver = options.resolver ?? folderModelSource({ name: options.name, version: options.modelVersion });
-  const batching = { ...DEFAULT_BATCHING, ...options.batching };
   const metrics = new ServingMetrics();
-  const loadOptions = { batching, flavor: flavorOptions(options.flavor), onBatch: metrics.observeBatch.bind(metrics) };
-  const primary = await resolver.resolve(options.model);
-  const deployment = new ModelDeployment(primary.name);
-  const log = await openLog(options.predictionLog);
+  const loadOptions: LoadVersionOptions = {
+    batching: { ...DEFAULT_BATCHING, ...options.batching },
+    flavor: flavorOptions(options.flavor),
+    onBatch: metrics.observeBatch.bind(metrics),
+  };
+  const mode =
+    options.deployment === undefined
+      ? await servingModel(options, loadOptions, logger)
+      : followingDeployment(options.deployment, options.resolver, loadOptions, logger);
+  const { deployment, follower } = mode;
+  let log: PredictionLog | undefined;
+  try {
+    log = await openLog(options.predictionLog);
+    await mode.prepare();
+  } catch (error) {
+    await Promise.allSettled([deployment.close(), log?.close(), mode.stop()]);
+    throw error;
+  }
   const service = new InferenceService([deployment], metrics, log);
-  let current = primary;
+  const app = buildServingApp(service, {
+    version: options.version ?? '0.0.0',
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    allowedHosts: options.allowedHosts ?? [...LOOPBACK_NAMES, options.host ?? '127.0.0.1'],
+    logger,
+    ...(follower === undefined ? {} : { deployment: follower }),
+  });
+  const close = closeOnce(app, service, log, mode.stop);
+  const address = await listen(app, options.host ?? '127.0.0.1', options.port ?? 5000).catch(async (error: unknown) => {
+    await close();
+    throw error;
+  });
+  follower?.start();
+  const removeSignals = options.handleSignals === false ? () => {} : installServeSignals(close, mode.reload, logger);
+  return {
+    url: urlOf(address),
+    port: address.port,
+    service,
+    ...(follower === undefined ? {} : { follower }),
+    load: mode.load,
+    apply: mode.apply,
+    swap: mode.swap,
+    reload: mode.reload,
+    close: async () => {
+      removeSignals();
+      await close();
+    },
+  };
+}
+
+/** What differs between serving a model URI and following a deployment. */
+interface ServingMode {
+  readonly deployment: ModelDeployment;
+  readonly follower?: DeploymentFollower;
+  readonly load: Load;
+  readonly apply: RunningServing['apply'];
+  readonly swap: RunningServing['swap'];
+  readonly reload: () => Promise<void>;
+  /** Loads and applies the first versions, before the server listens. */
+  prepare(): Promise<void>;
+  /** Runs first when the server closes. */
+  stop(): Promise<void>;
+}
+
+type Load = (uri: string, version?: string) => Promise<ServedVersion>;
+
+/** One model URI (plus canaries and shadows); SIGHUP resolves it again and swaps if it moved. */
+async function servingModel(
+  options: ServeModelOptions & Pick<ServeOptions, 'resolver'>,
+  loadOptions: LoadVersionOptions,
+  logger: FastifyBaseLogger,
+): Promise<ServingMode> {
+  const resolver = options.resolver ?? folderModelSource({ name: options.name, version: options.modelVersion });
+  let current = await resolver.resolve(options.model);
+  const deployment = new ModelDeployment(current.name);
   const labels = new Set<string>();
   const load = async (uri: string, version?: string) => {
     const resolved = await resolver.resolve(uri);
@@ -110,24 +205,6 @@ export async function startServing(options: ServeOptions): Promise<RunningServin
     labels.add(label);
     return loadServedVersion({ ...resolved, name: deployment.name, version: label }, loadOptions);
   };
-  try {
-    await applyInitial(deployment, options, load);
-  } catch (error) {
-    await deployment.close();
-    await log?.close();
-    throw error;
-  }
-  const app = buildServingApp(service, {
-    version: options.version ?? '0.0.0',
-    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    allowedHosts: options.allowedHosts ?? [...LOOPBACK_NAMES, options.host ?? '127.0.0.1'],
-    logger,
-  });
-  const close = closeOnce(app, service, log);
-  const address = await listen(app, options.host ?? '127.0.0.1', options.port ?? 5000).catch(async (error: unknown) => {
-    await close();
-    throw error;
-  });
   const swap = async (uri: string, version?: string) => {
     const served = await load(uri, version);
     await applyOrClose(deployment, [served], singleVersion(served.version));
@@ -139,20 +216,39 @@ export async function startServing(options: ServeOptions): Promise<RunningServin
     current = resolved;
     await swap(options.model, resolved.version);
   };
-  const removeSignals = options.handleSignals === false ? () => {} : installServeSignals(close, reload, logger);
-  return {
-    url: urlOf(address),
-    port: address.port,
-    service,
-    load,
-    apply: (versions, policy) => applyOrClose(deployment, versions, policy),
-    swap,
-    reload,
-    close: async () => {
-      removeSignals();
-      await close();
-    },
+  const apply = (versions: readonly ServedVersion[], policy: TrafficPolicy) =>
+    applyOrClose(deployment, versions, policy);
+  const prepare = () => applyInitial(deployment, options, load);
+  return { deployment, load, apply, swap, reload, prepare, stop: async () => {} };
+}
+
+/** A deployment record: the follower applies its revisions; swaps by hand are refused (change the deployment). */
+function followingDeployment(
+  follow: FollowDeploymentOption,
+  resolver: ModelSourceResolver | undefined,
+  loadOptions: LoadVersionOptions,
+  logger: FastifyBaseLogger,
+): ServingMode {
+  if (resolver === undefined) {
+    throw invalidParameter('Following a deployment needs a resolver for models:/<name>/<version> URIs.');
+  }
+  const deployment = new ModelDeployment(servedName(follow.model));
+  const follower = new DeploymentFollower({ ...follow, resolver, deployment, load: loadOptions, logger });
+  const refuse = async () => {
+    throw invalidParameter(`This server follows the deployment ${follow.model}/${follow.environment}.`, {
+      hint: 'Change the deployment instead; the server applies its new revision by itself.',
+    });
   };
+  const load: Load = async (uri, version) => {
+    const resolved = await resolver.resolve(uri);
+    return loadServedVersion({ ...resolved, name: deployment.name, version: version ?? resolved.version }, loadOptions);
+  };
+  const stop = async () => {
+    await follower.close();
+    if (follow.closeClient === true) await follow.client.close();
+  };
+  const prepare = async () => {};
+  return { deployment, follower, load, apply: refuse, swap: refuse, reload: () => follower.poll(), prepare, stop };
 }
 
 /**
@@ -166,9 +262,7 @@ const flavorOptions = (flavor: FlavorLoadOptions = {}): FlavorLoadOptions => ({
   interOpNumThreads: flavor.interOpNumThreads ?? 1,
 });
 
-type Load = (uri: string, version?: string) => Promise<ServedVersion>;
-
-async function applyInitial(deployment: ModelDeployment, options: ServeOptions, load: Load): Promise<void> {
+async function applyInitial(deployment: ModelDeployment, options: ServeModelOptions, load: Load): Promise<void> {
   const loaded: ServedVersion[] = [];
   const take = async (uri: string) => {
     const served = await load(uri);
@@ -229,10 +323,16 @@ async function openLog(option: PredictionLogOption | undefined): Promise<Predict
   });
 }
 
-function closeOnce(app: FastifyInstance, service: InferenceService, log: PredictionLog | undefined) {
+function closeOnce(
+  app: FastifyInstance,
+  service: InferenceService,
+  log: PredictionLog | undefined,
+  stop: () => Promise<void>,
+) {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
+      await stop().catch(() => {});
       await app.close();
       await service.drainBackground();
       await Promise.allSettled(service.models().map((m) => m.close()));
