@@ -117,7 +117,7 @@ describe('slipway serve --deployment', () => {
         else await reply.arrayBuffer();
       }
     };
-    let load: Promise<void[]> | undefined;
+    let load: Promise<unknown> | undefined;
     try {
       await apply({ routes: [{ version: v1, weight: 100 }] });
       await appliedRevision(serving, 1);
