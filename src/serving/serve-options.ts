@@ -36,7 +36,7 @@ export interface FollowDeploymentOption {
   readonly pollIntervalMs?: number;
   /** The longest wait before a revision that failed to load is tried again (default 30 s). */
   readonly maxBackoffMs?: number;
-  /** Close `client` when the server closes (the CLI opens one for the server). */
+  /** Close `client` when the server closes or fails to start (the CLI opens one for the server). */
   readonly closeClient?: boolean;
 }
 

@@ -61,16 +61,17 @@ export async function servingModel(
   return { deployment, load, apply, swap, reload, prepare, stop: async () => {} };
 }
 
-/** A deployment record: the follower applies its revisions; swaps by hand are refused (change the deployment). */
+/**
+ * A deployment record: the follower applies its revisions; swaps by hand are refused (change the deployment). With
+ * `closeClient`, the client is closed when the server closes or fails to start (`prepare` checks, `stop` closes).
+ */
 export function followingDeployment(
   follow: FollowDeploymentOption,
-  resolver: ModelSourceResolver | undefined,
+  given: ModelSourceResolver | undefined,
   loadOptions: LoadVersionOptions,
   logger: FastifyBaseLogger,
 ): ServingMode {
-  if (resolver === undefined) {
-    throw invalidParameter('Following a deployment needs a resolver for models:/<name>/<version> URIs.');
-  }
+  const resolver = given ?? folderModelSource();
   const deployment = new ModelDeployment(servedName(follow.model));
   const follower = new DeploymentFollower({ ...follow, resolver, deployment, load: loadOptions, logger });
   const refuse = async () => {
@@ -86,7 +87,11 @@ export function followingDeployment(
     await follower.close();
     if (follow.closeClient === true) await follow.client.close();
   };
-  const prepare = async () => {};
+  const prepare = async () => {
+    if (given === undefined) {
+      throw invalidParameter('Following a deployment needs a resolver for models:/<name>/<version> URIs.');
+    }
+  };
   return { deployment, follower, load, apply: refuse, swap: refuse, reload: () => follower.poll(), prepare, stop };
 }
 

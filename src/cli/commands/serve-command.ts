@@ -130,12 +130,10 @@ async function followDeployment(
   context: CliContext,
 ): Promise<void> {
   const client = await openDeploymentsForCli(context, flags.trackingUri);
+  // startServing owns the client from here: it closes it when the server closes or fails to start.
   const serving = await startServing({
     ...common,
     deployment: { client, model, environment, pollIntervalMs: flags.pollInterval, closeClient: true },
-  }).catch(async (error: unknown) => {
-    await client.close();
-    throw error;
   });
   const name = serving.service.model().name;
   const line = context.json

@@ -256,4 +256,20 @@ describe('slipway serve --deployment', () => {
     expect(serving.follower?.status().applied?.revision).toBe(1);
     expect(serving.service.model().versions()).toEqual([]);
   });
+
+  it('refuses to follow without a resolver for models:/ URIs, closing the client it owns', async () => {
+    let closed = false;
+    const close = async () => {
+      closed = true;
+    };
+    const client = { ...createMemoryDeploymentsClient(), close };
+    const start = startServing({
+      deployment: { client, model: 'wine', environment: 'production', closeClient: true },
+      port: 0,
+      handleSignals: false,
+      logger,
+    });
+    await expect(start).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: /needs a resolver/ });
+    expect(closed).toBe(true);
+  });
 });
