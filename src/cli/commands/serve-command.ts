@@ -4,9 +4,18 @@ import { folderModelSource } from '../../serving/source/model-source.js';
 import { registryModelSource } from '../../serving/source/registry-model-source.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
 import { fetchModelForCli } from './model-fetch-support.js';
+import {
+  checkServeTarget,
+  type DeploymentRef,
+  openDeploymentsForCli,
+  parseDeploymentRef,
+  parsePollInterval,
+} from './serve-deployment-support.js';
 import { parseList, parsePort } from './server-command.js';
 
 interface ServeFlags {
+  readonly deployment?: DeploymentRef;
+  readonly pollInterval: number;
   readonly port: number;
   readonly host: string;
   readonly trackingUri?: string;
@@ -62,20 +71,17 @@ const predictionLog = (target: string, sampleRate: number | undefined) => ({
   ...(sampleRate === undefined ? {} : { sampleRate }),
 });
 
-async function runServe(model: string, flags: ServeFlags, context: CliContext): Promise<void> {
-  const { startServing, createServeLogger } = await import('../../serving/serve-main.js');
+type StartServing = typeof import('../../serving/serve-main.js')['startServing'];
+type ServeCommon = Omit<Parameters<StartServing>[0], 'model' | 'deployment'>;
+
+/** What both forms of `serve` share: where to listen, how to batch and log, the registry source. */
+function commonOptions(flags: ServeFlags, context: CliContext, logger: ServeCommon['logger']): ServeCommon {
   const folders = folderModelSource({ name: flags.name, version: flags.modelVersion }, context.cwd);
   const fetchModel = (uri: string) => fetchModelForCli(context, uri, flags.trackingUri);
-  const serving = await startServing({
-    model,
+  return {
     resolver: registryModelSource(fetchModel, folders),
     host: flags.host,
     port: flags.port,
-    name: flags.name,
-    modelVersion: flags.modelVersion,
-    canary: flags.canary,
-    shadow: flags.shadow,
-    stickyHeader: flags.stickyHeader,
     batching: {
       enabled: flags.batching,
       ...(flags.maxBatchRows === undefined ? {} : { maxBatchRows: flags.maxBatchRows }),
@@ -90,7 +96,23 @@ async function runServe(model: string, flags: ServeFlags, context: CliContext): 
     ...(flags.maxBodyBytes === undefined ? {} : { bodyLimitBytes: flags.maxBodyBytes }),
     ...(flags.allowedHosts === undefined ? {} : { allowedHosts: flags.allowedHosts }),
     version: context.version,
-    logger: createServeLogger(flags.logLevel),
+    logger,
+  };
+}
+
+async function runServe(model: string | undefined, flags: ServeFlags, context: CliContext): Promise<void> {
+  checkServeTarget(model, flags);
+  const { startServing, createServeLogger } = await import('../../serving/serve-main.js');
+  const common = commonOptions(flags, context, createServeLogger(flags.logLevel));
+  if (flags.deployment !== undefined) return followDeployment(startServing, common, flags.deployment, flags, context);
+  const serving = await startServing({
+    ...common,
+    model: model ?? '',
+    name: flags.name,
+    modelVersion: flags.modelVersion,
+    canary: flags.canary,
+    shadow: flags.shadow,
+    stickyHeader: flags.stickyHeader,
   });
   const { name, version } = serving.service.model().describe();
   const line = context.json
@@ -99,18 +121,45 @@ async function runServe(model: string, flags: ServeFlags, context: CliContext): 
   context.stdout.write(`${line}\n`);
 }
 
-/** `slipway serve <folder>`: the inference server, until SIGTERM or Ctrl-C. */
+/** `serve --deployment`: listens at once; traffic starts when the first revision is loaded (GET /deployment). */
+async function followDeployment(
+  startServing: StartServing,
+  common: ServeCommon,
+  { model, environment }: DeploymentRef,
+  flags: ServeFlags,
+  context: CliContext,
+): Promise<void> {
+  const client = await openDeploymentsForCli(context, flags.trackingUri);
+  // startServing owns the client from here: it closes it when the server closes or fails to start.
+  const serving = await startServing({
+    ...common,
+    deployment: { client, model, environment, pollIntervalMs: flags.pollInterval, closeClient: true },
+  });
+  const name = serving.service.model().name;
+  const line = context.json
+    ? JSON.stringify({ url: serving.url, model, environment })
+    : `Following the deployment ${model}/${environment} on ${serving.url} (GET /deployment; POST /invocations, /predict, /v2/models/${name}/infer)`;
+  context.stdout.write(`${line}\n`);
+}
+
+/** `slipway serve <model>` or `slipway serve --deployment <model>/<environment>`: until SIGTERM or Ctrl-C. */
 export const serveCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
     program
       .command('serve')
       .description('serve a model (MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics)')
-      .argument('<model>', 'models:/<name>@<alias>, models:/<name>/<version|semver>, or a local model folder')
+      .argument('[model]', 'models:/<name>@<alias>, models:/<name>/<version|semver>, or a local model folder')
+      .option(
+        '--deployment <model/environment>',
+        'follow a deployment instead of serving one model: apply each new revision by hot swap',
+        parseDeploymentRef,
+      )
+      .option('--poll-interval <duration>', 'how often --deployment is read (500ms, 1s, 2m)', parsePollInterval, 1000)
       .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parsePort, 5000)
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option(
         '--tracking-uri <uri>',
-        'the registry for models:/ URIs (default: $SLIPWAY_TRACKING_URI, else the configured metadata.uri)',
+        'the registry (and deployments) for models:/ URIs (default: $SLIPWAY_TRACKING_URI, else the configured metadata.uri)',
       )
       .option('--name <name>', 'served model name (default: the folder name)')
       .option('--model-version <version>', 'served version label (default 1)')
@@ -133,6 +182,6 @@ export const serveCommand: CommandModule = {
       .option('--allowed-hosts <list>', 'comma-separated Host header allowlist (* for any)', parseList)
       .option('--threads <n>', 'onnxruntime threads per inference call (default 1)', integer(1, 256))
       .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-      .action((model: string, flags: ServeFlags) => runServe(model, flags, context));
+      .action((model: string | undefined, flags: ServeFlags) => runServe(model, flags, context));
   },
 };

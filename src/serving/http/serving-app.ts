@@ -7,6 +7,7 @@ import type { InferenceService } from '../inference-service.js';
 import { registerMlflowRoutes } from '../protocols/mlflow-routes.js';
 import { registerOipRoutes } from '../protocols/oip-routes.js';
 import { registerPredictRoutes } from '../protocols/predict-routes.js';
+import { type DeploymentStatusSource, registerDeploymentRoute } from './deployment-route.js';
 import { servingErrorReply } from './error-status.js';
 import { registerBodyParsers, registerGuards } from './http-guards.js';
 import { MODEL_NAME_HEADER, MODEL_VERSION_HEADER } from './route-support.js';
@@ -18,6 +19,8 @@ export interface ServingAppOptions {
   readonly bodyLimitBytes: number;
   readonly allowedHosts: readonly string[];
   readonly logger?: FastifyBaseLogger;
+  /** The followed deployment, for GET /deployment (404 without one). */
+  readonly deployment?: DeploymentStatusSource;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -66,7 +69,7 @@ function observe(service: InferenceService, request: FastifyRequest, reply: Fast
   });
 }
 
-/** The inference server: guards, parsers, error bodies, MLflow, /predict and OIP routes, and /metrics. */
+/** The inference server: guards, parsers, error bodies, MLflow, /predict and OIP routes, /deployment and /metrics. */
 export function buildServingApp(service: InferenceService, options: ServingAppOptions): FastifyInstance {
   const app = fastify({
     // No per-request logger (a child logger per request costs more than the inference); errors go to ours.
@@ -91,6 +94,7 @@ export function buildServingApp(service: InferenceService, options: ServingAppOp
   registerMlflowRoutes(app, service, options.version);
   registerPredictRoutes(app, service);
   registerOipRoutes(app, service, options.version);
+  registerDeploymentRoute(app, options.deployment);
   app.get('/metrics', async (_request, reply) =>
     reply.type(service.metrics.contentType).send(await service.metrics.text()),
   );
