@@ -61,7 +61,7 @@ export async function watchRolloutStep(
     }
     failures = next instanceof Error ? failures + 1 : 0;
     if (failures >= input.maxScrapeFailures) {
-      const reason = `the serving metrics could not be read for ${failures} intervals in a row (${(next as Error).message.slice(0, 300)})`;
+      const reason = `the serving metrics could not be read for ${failures} intervals in a row (${(next as Error).message.slice(0, 300).replace(/\.$/, '')})`;
       return { kind: 'breached', reason, breaches: [], measured: report, intervals };
     }
     if (!(next instanceof Error)) baseline = next;
