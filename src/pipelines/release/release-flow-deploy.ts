@@ -8,6 +8,7 @@ import {
 import type { RolloutEvent, RolloutResult } from '../../deploy/rollout/rollout-types.js';
 import { previousPrimary, runRollout } from '../../deploy/rollout/run-rollout.js';
 import { servingRevisionWaiter, type WaitForRevision } from '../../deploy/rollout/wait-for-revision.js';
+import { invalidParameter } from '../../domain/errors.js';
 import type { EnvironmentConfig } from './release-config.js';
 import { failedOutcome, lastEntries, runStep } from './release-flow-record.js';
 import type { ReleaseRecorder, ReleaseStepContext, RunReleaseInput, StepOutcome } from './release-flow-types.js';
@@ -120,10 +121,9 @@ async function rollOut(
 ): Promise<StepOutcome> {
   const { rollout } = environment;
   if (rollout === undefined || where.url === undefined) {
-    return {
-      passed: false,
-      message: `The rollout to ${environment.name} needs the environment's url to read its metrics.`,
-    };
+    throw invalidParameter(`The rollout to ${environment.name} needs the environment's url to read its metrics.`, {
+      hint: `Give the environment a port (local target) or a url: reachable from here.`,
+    });
   }
   const result = await runRollout({
     client: ctx.input.client,

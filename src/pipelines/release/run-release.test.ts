@@ -255,6 +255,18 @@ describe('runRelease', () => {
     });
   });
 
+  it('fails the deploy step of a rollout environment it cannot watch (no url)', async () => {
+    const kubernetes = config({
+      production: { approval: 'auto', target: 'kubernetes', port: undefined, url: undefined },
+    });
+    const result = await runRelease(input(kubernetes, steps()));
+    expect(result.release.status).toBe('failed');
+    expect(result.stopped).toMatchObject({ step: 'deploy', environment: 'production' });
+    expect((await client.listReleaseSteps(result.release.id)).at(-1)?.details).toMatchObject({
+      error: { code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/needs the environment's url/) },
+    });
+  });
+
   it('refuses an unknown --to before creating a release, and a register step that names no version', async () => {
     await expect(runRelease(input(config(), steps(), 'prod'))).rejects.toThrow(/no environment 'prod'.*/);
     expect(await client.listReleases()).toEqual([]);
