@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 /** `requesters` clients posting /predict in a loop until stopped; answers counted by version and status. */
-function load8(requesters = 8) {
+function loadLoop(requesters = 8) {
   let stop = false;
   const answers: { version: string; status: number }[] = [];
   const loop = async () => {
@@ -117,7 +117,7 @@ function load8(requesters = 8) {
 
 async function rollOut(candidate: string, rollout: RolloutConfig) {
   const events: RolloutEvent[] = [];
-  const traffic = load8();
+  const traffic = loadLoop();
   try {
     const result = await runRollout({
       client,
