@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseArtifactPath } from '../../domain/artifact-path.js';
 import { isSlipwayError } from '../../domain/errors.js';
+import { quoteString } from '../../domain/search/print-filter.js';
 import { writeStreamToFile } from '../../lib/write-stream-to-file.js';
 import { parsePointInTime } from '../../registry/list-model-history.js';
 import type { RegistryClient } from '../../registry/registry-client.js';
@@ -85,12 +86,10 @@ async function runList(context: CliContext, options: TrackingOptions & { filter?
   printResult(context, { models }, table(['NAME', 'ALIASES', 'UPDATED'], rows));
 }
 
-const quoted = (text: string) => `'${text.replaceAll("'", "\\'")}'`;
-
 async function runShow(context: CliContext, name: string, options: TrackingOptions) {
   const { model, versions } = await withRegistry(context, options, async (client) => {
     const found = await client.getRegisteredModel(name);
-    const page = await client.searchModelVersions({ filter: `name = ${quoted(found.name)}`, maxResults: 1000 });
+    const page = await client.searchModelVersions({ filter: `name = ${quoteString(found.name)}`, maxResults: 1000 });
     return { model: found, versions: page.items };
   });
   const rows = versions.map((v: ModelVersion) => [
