@@ -28,6 +28,9 @@ export interface LocalSupervisor {
   stop(): Promise<void>;
 }
 
+/** Where `slipway server` and `slipway supervise` write the children's logs unless told otherwise: `<home>/logs`. */
+export const defaultSupervisorLogDir = (home: string): string => join(home, 'logs');
+
 const keyOf = (deployment: Pick<Deployment, 'model' | 'environment'>): string =>
   `${deployment.model}\u0000${deployment.environment}`;
 
