@@ -223,6 +223,22 @@ describe('LocalSupervisor', () => {
     expect(supervisor.status().every((s) => s.state === 'stopped')).toBe(true);
   });
 
+  it('retries a program that cannot be started, and reports a command that cannot be built', async () => {
+    await deployLocal(client, 'wine', 'staging', await freePort());
+    await deployLocal(client, 'iris', 'staging', await freePort());
+    const supervisor = await supervise({
+      command: (deployment) => {
+        if (deployment.model === 'iris') throw new Error('no serve script');
+        return { program: join(dir, 'no-such-program'), args: [], env: {} };
+      },
+    });
+    const wine = await until(supervisor, 'two failed starts', (s) => s.restarts >= 2);
+    expect(wine.lastError).toMatch(/^cannot start .*no-such-program: spawn .* ENOENT$/);
+    expect(wine.lastExit).toBeUndefined();
+    const iris = await until(supervisor, 'iris failed', (s) => s.state === 'failed', 'iris');
+    expect(iris).toMatchObject({ restarts: 0, lastError: 'cannot start: no serve script' });
+  });
+
   it('keeps polling when the deployments cannot be listed, and says so once', async () => {
     const messages: string[] = [];
     const failing: DeploymentsClient = {

@@ -111,6 +111,8 @@ export class SupervisedProcess {
       if (this.stopping || this.child !== undefined) return;
       if (probe.free) this.spawnChild();
       else this.block(probe.reason);
+    } catch (error) {
+      this.block(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.launching = false;
     }
@@ -136,6 +138,7 @@ export class SupervisedProcess {
     this.lastError = reason;
   }
 
+  /** Spawns the child (a command that cannot be built or spawned throws, and launch() reports it). */
   private spawnChild(): void {
     const { program, args, env } = this.deps.command(this.deployment, this.deps.trackingUri);
     const child = spawn(program, [...args], { env, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -147,7 +150,14 @@ export class SupervisedProcess {
     this.killReason = undefined;
     child.stdout?.on('data', (chunk: Buffer) => this.file.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.file.write(chunk));
-    this.exited = new Promise((resolve) => {
+    this.exited = this.watchExit(child, program);
+    if (child.pid !== undefined) this.note(`started pid ${child.pid}: ${redact([program, ...args].join(' '))}`);
+    this.scheduleHealth(child);
+  }
+
+  /** Resolves once the child has exited and its output is in the log (or it could not be started at all). */
+  private watchExit(child: ChildProcess, program: string): Promise<void> {
+    return new Promise((resolve) => {
       let done = false;
       const finish = (code: number | null, signal: string | null, error?: string) => {
         if (done) return;
@@ -160,8 +170,6 @@ export class SupervisedProcess {
         if (child.pid === undefined) finish(null, null, `cannot start ${program}: ${error.message}`);
       });
     });
-    if (child.pid !== undefined) this.note(`started pid ${child.pid}: ${redact([program, ...args].join(' '))}`);
-    this.scheduleHealth(child);
   }
 
   private onExit(child: ChildProcess, exit: ProcessExit, startError?: string): void {
