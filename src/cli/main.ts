@@ -101,6 +101,10 @@ const COMMANDS: CommandTable = {
     summary: 'serve a model: MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics',
     load: async () => (await import('./commands/serve-command.js')).serveCommand,
   },
+  supervise: {
+    summary: 'run and supervise the slipway serve process of every local deployment (no server needed)',
+    load: async () => (await import('./commands/supervise-command.js')).superviseCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

@@ -97,6 +97,7 @@ export const configLayerSchema = z.strictObject({
   webhooks: z
     .strictObject({ allowPrivateTargets: z.boolean({ error: 'must be true or false' }).optional() })
     .optional(),
+  deployments: z.strictObject({ supervise: z.boolean({ error: 'must be true or false' }).optional() }).optional(),
 });
 
 export type ConfigLayer = z.infer<typeof configLayerSchema>;
@@ -131,6 +132,8 @@ export interface Config {
   readonly log: { readonly level: LogLevel };
   /** Registry webhooks (docs/webhooks.md): whether deliveries may go to loopback, private and link-local addresses. */
   readonly webhooks: { readonly allowPrivateTargets: boolean };
+  /** `slipway server` runs and supervises the `slipway serve` process of every local deployment (docs/deploy.md). */
+  readonly deployments: { readonly supervise: boolean };
 }
 
 export interface RemoteConfig {

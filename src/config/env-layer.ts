@@ -23,6 +23,7 @@ export const ENV_VARIABLES: Readonly<
   SLIPWAY_OBJECT_DELETE: { path: ['server', 'objectDelete'], kind: 'boolean' },
   SLIPWAY_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
   SLIPWAY_WEBHOOKS_ALLOW_PRIVATE_TARGETS: { path: ['webhooks', 'allowPrivateTargets'], kind: 'boolean' },
+  SLIPWAY_DEPLOYMENTS_SUPERVISE: { path: ['deployments', 'supervise'], kind: 'boolean' },
 };
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);

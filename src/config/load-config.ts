@@ -30,6 +30,7 @@ export const FLAG_NAMES: Readonly<Record<string, string>> = {
   'server.insecure': '--insecure',
   'server.bodyLimitBytes': '--body-limit-bytes',
   'log.level': '--log-level',
+  'deployments.supervise': '--no-supervise',
 };
 
 /** A workspace config is committed to git; it may not lower the server's guard. */

@@ -92,6 +92,7 @@ export function resolveConfig(merged: ConfigLayer, context: ResolveContext): Con
     cache: { linkMode: merged.cache?.linkMode ?? 'copy' },
     log: { level: merged.log?.level ?? 'info' },
     webhooks: webhooksConfig(merged),
+    deployments: { supervise: merged.deployments?.supervise ?? true },
   });
 }
 

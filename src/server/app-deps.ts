@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config-schema.js';
+import type { SupervisedProcessStatus } from '../deploy/local/supervisor-types.js';
 import type { MetadataStore } from '../storage/metadata/open-metadata.js';
 import type { ObjectStore } from '../storage/objects/types.js';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** A pino logger; without one the app logs nothing. */
   readonly logger?: FastifyBaseLogger;
   readonly auth?: ServerAuth;
+  /** The local supervisor's processes, for GET /api/v1/supervisor (absent: the server does not supervise). */
+  readonly supervisor?: { status(): readonly SupervisedProcessStatus[] };
 }
 
 declare module 'fastify' {

@@ -14,6 +14,7 @@ import { registerMlflowArtifactsRoutes } from './routes/mlflow-artifacts-routes.
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerObjectRoutes } from './routes/object-routes.js';
 import { registerPredictionRoutes } from './routes/prediction-routes.js';
+import { registerSupervisorRoutes } from './routes/supervisor-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -47,5 +48,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerRegistryRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerPredictionRoutes(app, deps);
+  registerSupervisorRoutes(app, deps);
   return app;
 }

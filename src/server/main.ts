@@ -12,6 +12,7 @@ import type { ServerAuth } from './app-deps.js';
 import { assertSafeBind, isLoopbackHost } from './bind-policy.js';
 import { buildApp } from './build-app.js';
 import { installShutdownHandlers } from './shutdown.js';
+import { type SuperviseOverrides, type Supervision, startSupervision } from './start-supervision.js';
 
 export type { ServerAuth } from './app-deps.js';
 
@@ -23,6 +24,8 @@ export interface StartServerOptions {
   readonly auth?: ServerAuth;
   /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit the process (default true). */
   readonly handleSignals?: boolean;
+  /** Changes to the local supervisor (when `deployments.supervise` is on): the deployments store, command, timings. */
+  readonly supervise?: SuperviseOverrides;
 }
 
 export interface RunningServer {
@@ -44,15 +47,30 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? createLogger(config.log.level);
   const stores = await openStores(config);
   const version = options.version ?? slipwayVersion();
-  const app = buildApp({ config, ...stores, logger, version, ...(options.auth ? { auth: options.auth } : {}) });
+  let supervision: Supervision | undefined;
+  const supervisor = { status: () => supervision?.status() ?? [] };
+  const app = buildApp({
+    config,
+    ...stores,
+    logger,
+    version,
+    supervisor,
+    ...(options.auth ? { auth: options.auth } : {}),
+  });
   const webhooks = createWebhookDispatcher({ metadata: stores.metadata, outbound: config.webhooks, logger });
-  const close = closeOnce(app, stores, webhooks);
+  const close = closeOnce(app, stores, webhooks, () => supervision);
   const address = await listen(app, config.server).catch(async (error: unknown) => {
     await close();
     throw error;
   });
   warnIfExposed(config.server, logger);
   webhooks.start();
+  supervision = await startSupervision(config, urlOf(address), logger, options.supervise).catch(
+    async (error: unknown) => {
+      await close();
+      throw error;
+    },
+  );
   const removeHandlers = options.handleSignals === false ? () => {} : installShutdownHandlers(close, logger);
   const stop = async () => {
     removeHandlers();
@@ -78,10 +96,17 @@ async function openStores(config: Config): Promise<Stores> {
   }
 }
 
-function closeOnce(app: FastifyInstance, stores: Stores, webhooks: WebhookDispatcher): () => Promise<void> {
+/** Children first (they may still send their last predictions to this server), then the app, then the stores. */
+function closeOnce(
+  app: FastifyInstance,
+  stores: Stores,
+  webhooks: WebhookDispatcher,
+  supervision: () => Supervision | undefined,
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
+      await supervision()?.stop();
       await app.close();
       await webhooks.stop();
       await Promise.allSettled([stores.objects.close(), stores.metadata.close()]);

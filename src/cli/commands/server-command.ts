@@ -12,6 +12,8 @@ interface ServerOptions {
   readonly allowedOrigins?: string[];
   readonly insecure?: boolean;
   readonly logLevel?: LogLevel;
+  /** false only when `--no-supervise` was given (commander's default for a negated flag is dropped). */
+  readonly supervise?: boolean;
 }
 
 export function parsePort(value: string): number {
@@ -40,6 +42,7 @@ export function serverFlags(options: ServerOptions): ConfigLayer {
       insecure: options.insecure,
     },
     log: { level: options.logLevel },
+    deployments: { supervise: options.supervise },
   };
 }
 
@@ -66,6 +69,12 @@ export const serverCommand: CommandModule = {
       .option('--allowed-origins <list>', 'comma-separated extra origins allowed to send mutating requests', parseList)
       .option('--insecure', 'allow listening on a non-loopback address without authentication')
       .addOption(new Option('--log-level <level>', 'log level (default info)').choices(LOG_LEVELS))
-      .action((options: ServerOptions) => runServer(options, context));
+      .option('--no-supervise', 'do not run the slipway serve processes of local deployments')
+      .action((options: ServerOptions, command: Command) =>
+        runServer(
+          { ...options, supervise: command.getOptionValueSource('supervise') === 'cli' ? false : undefined },
+          context,
+        ),
+      );
   },
 };
