@@ -5,6 +5,7 @@ import { clientErrorHandler } from './client-error-handler.js';
 import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerRequestGuards } from './request-guards.js';
+import { registerDeploymentRoutes } from './routes/deployment-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerRunArtifactRoutes } from './routes/mlflow/artifact-routes.js';
 import { registerRegistryRoutes } from './routes/mlflow/registry-routes.js';
@@ -47,5 +48,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerRegistryRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerPredictionRoutes(app, deps);
+  registerDeploymentRoutes(app, deps);
   return app;
 }
