@@ -101,6 +101,18 @@ const COMMANDS: CommandTable = {
     summary: 'serve a model: MLflow scoring protocol, /predict, Open Inference Protocol v2, /metrics',
     load: async () => (await import('./commands/serve-command.js')).serveCommand,
   },
+  deploy: {
+    summary: 'send a registered model version to an environment (all traffic, or a canary share)',
+    load: async () => (await import('./commands/deploy-command.js')).deployCommand,
+  },
+  rollback: {
+    summary: "send a deployment's traffic back to an earlier version",
+    load: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
+  },
+  deployments: {
+    summary: 'list deployments, read their revision history, remove one',
+    load: async () => (await import('./commands/deployments-command.js')).deploymentsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */
