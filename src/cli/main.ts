@@ -105,6 +105,18 @@ const COMMANDS: CommandTable = {
     summary: 'run and supervise the slipway serve process of every local deployment (no server needed)',
     load: async () => (await import('./commands/supervise-command.js')).superviseCommand,
   },
+  deploy: {
+    summary: 'send a registered model version to an environment (all traffic, or a canary share)',
+    load: async () => (await import('./commands/deploy-command.js')).deployCommand,
+  },
+  rollback: {
+    summary: "send a deployment's traffic back to an earlier version",
+    load: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
+  },
+  deployments: {
+    summary: 'list deployments, read their revision history, remove one',
+    load: async () => (await import('./commands/deployments-command.js')).deploymentsCommand,
+  },
 };
 
 /** The CLI's composition root: bin/slipway.js imports this module, which runs the command line. */

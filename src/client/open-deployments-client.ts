@@ -1,5 +1,5 @@
 import type { DeploymentsClient } from '../deploy/deployments/deployments-client.js';
-import { SlipwayError } from '../domain/errors.js';
+import { invalidParameter } from '../domain/errors.js';
 
 export interface OpenDeploymentsClientOptions {
   /** Who is acting, for the audit trail of a direct URI (a server knows its own caller). */
@@ -12,7 +12,22 @@ export interface OpenDeploymentsClientOptions {
  */
 export async function openDeploymentsClient(
   uri: string,
-  _options: OpenDeploymentsClientOptions,
+  options: OpenDeploymentsClientOptions,
 ): Promise<DeploymentsClient> {
-  throw new SlipwayError('NOT_IMPLEMENTED', `No deployments adapter for ${uri.slice(0, 100)} yet.`);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
+  if (scheme === 'http' || scheme === 'https') {
+    const { createHttpDeploymentsClient } = await import('./http-deployments-client.js');
+    return createHttpDeploymentsClient({ baseUrl: uri });
+  }
+  if (scheme !== 'sqlite' && scheme !== 'postgresql' && scheme !== 'postgres') {
+    throw invalidParameter(`Unknown tracking URI scheme "${scheme ?? ''}:".`, {
+      hint: 'Use sqlite:///path/slipway.db, postgresql://user@host/db or http://host:5000.',
+    });
+  }
+  const [{ openMetadata }, { createSqlDeploymentsClient }] = await Promise.all([
+    import('../storage/metadata/open-metadata.js'),
+    import('../deploy/deployments/sql-deployments-client.js'),
+  ]);
+  const metadata = await openMetadata(uri);
+  return createSqlDeploymentsClient({ metadata, actor: options.actor }, () => metadata.close());
 }

@@ -5,6 +5,7 @@ import { clientErrorHandler } from './client-error-handler.js';
 import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerRequestGuards } from './request-guards.js';
+import { registerDeploymentRoutes } from './routes/deployment-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerRunArtifactRoutes } from './routes/mlflow/artifact-routes.js';
 import { registerRegistryRoutes } from './routes/mlflow/registry-routes.js';
@@ -49,5 +50,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerModelRoutes(app, deps);
   registerPredictionRoutes(app, deps);
   registerSupervisorRoutes(app, deps);
+  registerDeploymentRoutes(app, deps);
   return app;
 }

@@ -3,11 +3,11 @@ import { LOG_LEVELS, type LogLevel } from '../../config/config-schema.js';
 import { folderModelSource } from '../../serving/source/model-source.js';
 import { registryModelSource } from '../../serving/source/registry-model-source.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
+import { openDeploymentsForCli } from './deployments-command-support.js';
 import { fetchModelForCli } from './model-fetch-support.js';
 import {
   checkServeTarget,
   type DeploymentRef,
-  openDeploymentsForCli,
   parseDeploymentRef,
   parsePollInterval,
 } from './serve-deployment-support.js';
@@ -129,7 +129,10 @@ async function followDeployment(
   flags: ServeFlags,
   context: CliContext,
 ): Promise<void> {
-  const client = await openDeploymentsForCli(context, flags.trackingUri);
+  const client = await openDeploymentsForCli(
+    context,
+    flags.trackingUri === undefined ? {} : { trackingUri: flags.trackingUri },
+  );
   // startServing owns the client from here: it closes it when the server closes or fails to start.
   const serving = await startServing({
     ...common,

@@ -1,12 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { openDeploymentsClient } from '../../client/open-deployments-client.js';
-import { loadConfig } from '../../config/load-config.js';
 import { checkEnvironmentName } from '../../deploy/deployments/deployment-types.js';
-import type { DeploymentsClient } from '../../deploy/deployments/deployments-client.js';
 import { invalidParameter, isSlipwayError } from '../../domain/errors.js';
-import type { CliContext } from '../cli-context.js';
-import { osUser } from './models-command-support.js';
-import { trackingUriFor } from './tracking-command-support.js';
 
 export interface DeploymentRef {
   readonly model: string;
@@ -64,14 +58,4 @@ export function checkServeTarget(
       hint: 'Leave out --canary, --shadow, --sticky-header, --name and --model-version; change the deployment instead.',
     });
   }
-}
-
-/** The deployments store of the tracking URI (trackingUriFor), acting as the OS user. */
-export async function openDeploymentsForCli(
-  context: CliContext,
-  trackingUri: string | undefined,
-): Promise<DeploymentsClient> {
-  const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  const uri = trackingUriFor(context, trackingUri === undefined ? {} : { trackingUri }, config);
-  return openDeploymentsClient(uri, { actor: osUser(context) });
 }

@@ -4,7 +4,11 @@ import type { Db } from '../../storage/metadata/tracking/db.js';
 import { readStoreKey } from '../../storage/metadata/tracking/store-keys.js';
 
 /** Which registry listing a token pages through: part of its signature, so tokens are not interchangeable. */
-export type RegistryPurpose = 'search-registered-models' | 'search-model-versions' | 'model-history';
+export type RegistryPurpose =
+  | 'search-registered-models'
+  | 'search-model-versions'
+  | 'model-history'
+  | 'deployment-history';
 
 const badToken = (why: string) =>
   invalidParameter(`Invalid page_token: ${why}.`, {

@@ -26,6 +26,9 @@ export interface Database {
   registered_model_tags: RegisteredModelTagsTable;
   model_version_tags: ModelVersionTagsTable;
   registered_model_aliases: RegisteredModelAliasesTable;
+  deployments: DeploymentsTable;
+  deployment_revisions: DeploymentRevisionsTable;
+  releases: ReleasesTable;
 }
 
 /** The audit log: one row per change worth answering "who did what, when" about. */
@@ -285,3 +288,64 @@ export interface RegisteredModelAliasesTable {
 
 export type RegisteredModelRow = Selectable<RegisteredModelsTable>;
 export type ModelVersionRow = Selectable<ModelVersionsTable>;
+
+/**
+ * The current revision of each deployment (migration 0009-deployments): one registered model in one environment.
+ * `revision` counts up from 1 and is the optimistic-concurrency token of writers (a write moves it from the value
+ * it read to the next, or writes nothing).
+ */
+export interface DeploymentsTable {
+  /** The registered model's name as the registry spells it. */
+  model: string;
+  /** A DNS label of at most 20 characters (`staging`, `production`). */
+  environment: string;
+  revision: number;
+  /** The deployment target as JSON (`{kind, host?, port?, replicas?, url?, namespace?}`). */
+  target: string;
+  /** The traffic policy as JSON (`{routes: [{version, weight}], stickyHeader?, shadow?}`). */
+  policy: string;
+  /** Why the revision was made: `deploy`, `promote`, `canary`, `rollback` or `release`. */
+  action: string;
+  reason: string | null;
+  /** The release that made the revision (32 hex), if one did. */
+  release_id: string | null;
+  actor: string;
+  /** Milliseconds since the Unix epoch: the first revision's time, and the latest's. */
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every revision of every deployment, kept while the deployment exists (the audit log keeps them for good). */
+export interface DeploymentRevisionsTable {
+  model: string;
+  environment: string;
+  revision: number;
+  target: string;
+  policy: string;
+  action: string;
+  reason: string | null;
+  release_id: string | null;
+  actor: string;
+  /** Milliseconds since the Unix epoch. */
+  time: number;
+}
+
+/** One run of the release flow; its steps are events `release.<step>.<status>` about `releases/<id>`. */
+export interface ReleasesTable {
+  /** 32 lower-case hex characters. */
+  id: string;
+  model: string;
+  /** The registry version being released (decimal string), once registered. */
+  version: string | null;
+  /** The environment the release goes to. */
+  target: string;
+  /** `running`, `awaiting_approval`, `succeeded`, `failed` or `rolled_back`. */
+  status: string;
+  actor: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type DeploymentRow = Selectable<DeploymentsTable>;
+export type DeploymentRevisionRow = Selectable<DeploymentRevisionsTable>;
+export type ReleaseRow = Selectable<ReleasesTable>;

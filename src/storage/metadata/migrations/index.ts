@@ -8,6 +8,7 @@ import { migration0005Registry } from './0005-registry.js';
 import { migration0006Webhooks } from './0006-webhooks.js';
 import { migration0007RunSearchCovering } from './0007-run-search-covering.js';
 import { migration0008Predictions } from './0008-predictions.js';
+import { migration0009Deployments } from './0009-deployments.js';
 
 /**
  * Every migration, listed statically (no file-system scanning, so bundling and `dist/` just work). Names sort
@@ -23,5 +24,6 @@ export function listMigrations(dialect: MigrationDialect): Record<string, Migrat
     '0006-webhooks': migration0006Webhooks(dialect),
     '0007-run-search-covering': migration0007RunSearchCovering(dialect),
     '0008-predictions': migration0008Predictions(dialect),
+    '0009-deployments': migration0009Deployments(),
   };
 }
