@@ -115,6 +115,8 @@ export interface EnvironmentConfig {
   readonly port?: number | undefined;
   /** An endpoint reachable from where `slipway release` runs (docker/kubernetes targets). */
   readonly url?: string | undefined;
+  /** kubernetes: the namespace (default: the context's). */
+  readonly namespace?: string | undefined;
   readonly replicas?: number | undefined;
   readonly resources?: { readonly cpu?: string | undefined; readonly memory?: string | undefined } | undefined;
   readonly smoke: readonly SmokeTestConfig[];
