@@ -8,6 +8,7 @@ import type { Position } from '../yaml-source.js';
 import {
   type EnvironmentConfig,
   EVALUATION_METRICS,
+  EVALUATION_PREFIX,
   type EvaluationConfig,
   type EvaluationMetric,
   type GateConfig,
@@ -35,9 +36,6 @@ export interface ReleaseContext {
   /** Where a path of slipway.yaml was written. */
   readonly at: (path: Path) => Position | undefined;
 }
-
-/** The eval.<name> metrics come from `model.evaluation`; other names are the run's own metrics. */
-export const EVALUATION_PREFIX = 'eval.';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

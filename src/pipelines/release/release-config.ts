@@ -60,6 +60,8 @@ export interface GateConfig {
 
 export const EVALUATION_METRICS = ['accuracy', 'f1', 'precision', 'recall', 'rmse', 'mae', 'r2'] as const;
 export type EvaluationMetric = (typeof EVALUATION_METRICS)[number];
+/** The evaluation's metrics are named eval.<metric> among the candidate's metrics (and in gates). */
+export const EVALUATION_PREFIX = 'eval.';
 
 export interface EvaluationConfig {
   /** A CSV file (relative to slipway.yaml) with the model's input columns and the label column. */
