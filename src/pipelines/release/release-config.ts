@@ -23,7 +23,7 @@ import type { DeploymentTargetKind } from '../../deploy/deployments/deployment-t
  *     port: 5101
  *     smoke:
  *       - inputs: {dataframe_records: [{fixed_acidity: 7.4, …}]}
- *         expect: {predictions: [5]}
+ *         expect: {predictions: [{label: 5}]}   # keys not named here are not compared
  *         tolerance: 0.000001
  *       - inputs: {inputs: [[7.4, …]]}
  *         schema: true          # the answer has the shape the signature's outputs say
@@ -81,7 +81,10 @@ export interface ModelReleaseConfig {
 export interface SmokeTestConfig {
   /** The /invocations body (the MLflow scoring protocol). */
   readonly inputs: unknown;
-  /** The expected answer body; numbers compared within `tolerance` (default 1e-6). */
+  /**
+   * The expected answer body, compared deeply: numbers within `tolerance` (default 1e-6, absolute or relative),
+   * lists item by item, and only the keys a mapping names (`{predictions: [{label: 5}]}` checks the label alone).
+   */
   readonly expect?: unknown;
   readonly tolerance?: number | undefined;
   /** Check the answer against the signature's outputs (row count, columns, types). */
