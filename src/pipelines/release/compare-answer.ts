@@ -42,27 +42,30 @@ export function firstDifference(
     if (typeof actual === 'number' && close(actual, expected, tolerance)) return undefined;
     return { path, what: `is ${shownValue(actual)}, expected ${expected}${tolerance > 0 ? ` (± ${tolerance})` : ''}` };
   }
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return { path, what: `is ${shownValue(actual)}, expected a list` };
-    if (actual.length !== expected.length) {
-      return { path, what: `has ${actual.length} items, expected ${expected.length}` };
-    }
-    for (const [i, item] of expected.entries()) {
-      const found = firstDifference(actual[i], item, tolerance, child(path, i));
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (isRecord(expected)) {
-    if (!isRecord(actual)) return { path, what: `is ${shownValue(actual)}, expected a mapping` };
-    for (const [key, item] of Object.entries(expected)) {
-      if (!Object.hasOwn(actual, key)) return { path, what: `has no ${JSON.stringify(key)}` };
-      const found = firstDifference(actual[key], item, tolerance, child(path, key));
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
+  if (Array.isArray(expected)) return listDifference(actual, expected, tolerance, path);
+  if (isRecord(expected)) return mappingDifference(actual, expected, tolerance, path);
   return actual === expected ? undefined : { path, what: `is ${shownValue(actual)}, expected ${shownValue(expected)}` };
+}
+
+function listDifference(actual: unknown, expected: readonly unknown[], tolerance: number, path: string) {
+  if (!Array.isArray(actual)) return { path, what: `is ${shownValue(actual)}, expected a list` };
+  if (actual.length !== expected.length)
+    return { path, what: `has ${actual.length} items, expected ${expected.length}` };
+  for (const [i, item] of expected.entries()) {
+    const found = firstDifference(actual[i], item, tolerance, child(path, i));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function mappingDifference(actual: unknown, expected: Record<string, unknown>, tolerance: number, path: string) {
+  if (!isRecord(actual)) return { path, what: `is ${shownValue(actual)}, expected a mapping` };
+  for (const [key, item] of Object.entries(expected)) {
+    if (!Object.hasOwn(actual, key)) return { path, what: `has no ${JSON.stringify(key)}` };
+    const found = firstDifference(actual[key], item, tolerance, child(path, key));
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 type Element = 'number' | 'integer' | 'boolean' | 'string';

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,26 +153,25 @@ describe('runSmokeTests bounds what it waits for and reads', () => {
   let url: string;
 
   beforeAll(async () => {
+    const json = { 'content-type': 'application/json' };
+    const routes: Record<string, (response: ServerResponse) => void> = {
+      '/slow/invocations': () => {}, // never answers
+      '/big/invocations': (response) => {
+        response.writeHead(200, json).end(JSON.stringify({ predictions: 'x'.repeat(5000) }));
+      },
+      '/chunked/invocations': (response) => {
+        response.writeHead(200, json);
+        for (let i = 0; i < 10; i++) response.write('x'.repeat(500));
+        response.end();
+      },
+      '/redirect/invocations': (response) => {
+        response.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' }).end();
+      },
+    };
     server = createServer((request, response) => {
-      if (request.url === '/slow/invocations') return; // never answers
-      if (request.url === '/big/invocations') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ predictions: 'x'.repeat(5000) }));
-        return;
-      }
-      if (request.url === '/chunked/invocations') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        for (let i = 0; i < 10; i++) response.write(`${'x'.repeat(500)}`);
-        response.end();
-        return;
-      }
-      if (request.url === '/redirect/invocations') {
-        response.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
-        response.end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('ok, not json');
+      const route = routes[request.url ?? ''];
+      if (route !== undefined) route(response);
+      else response.writeHead(200, { 'content-type': 'text/plain' }).end('ok, not json');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
