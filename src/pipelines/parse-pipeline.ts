@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { notFound } from '../domain/errors.js';
 import { check, type Path, type Report } from './check-schema.js';
 import { foreachInstances, matrixInstances, substitute, type TemplateInstance } from './expand-templates.js';
@@ -13,7 +13,9 @@ import {
   pipelineFileSchema,
   type StageBody,
 } from './pipeline-schema.js';
+import { readRelease } from './release/parse-release.js';
 import type { ParamsRef, Pipeline, Stage } from './types.js';
+import { normalizePath } from './workspace-path.js';
 import { MAX_YAML_BYTES, type Problem, parseYamlSource, problemsError, type YamlSource } from './yaml-source.js';
 
 const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
@@ -50,8 +52,14 @@ export function parsePipeline(text: string, file = PIPELINE_FILE): Pipeline {
 const sortProblems = (problems: Problem[]) =>
   [...problems].sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.col ?? 0) - (b.at?.col ?? 0));
 
-function readPipelineValue(source: YamlSource, report: Report): Pipeline | undefined {
+function readPipelineValue(source: YamlSource, reportAll: Report): Pipeline | undefined {
+  let problemCount = 0;
+  const report: Report = (...problem) => {
+    problemCount += 1;
+    reportAll(...problem);
+  };
   const top = check(pipelineFileSchema, source.value, [], report);
+  const topProblems = problemCount;
   // Check the stages even when the top level is wrong, so every problem is reported at once.
   const raw = top?.stages ?? recordOrUndefined(recordOrUndefined(source.value)?.stages);
   if (raw === undefined) return undefined;
@@ -72,7 +80,12 @@ function readPipelineValue(source: YamlSource, report: Report): Pipeline | undef
   if (stages.length > MAX_STAGES) {
     report(['stages'], `${stages.length} stages after expansion`, `keep foreach/matrix under ${MAX_STAGES} stages`);
   }
-  return { experiment: top?.experiment, stages };
+  const release = readRelease(source.value, {
+    stages: problemCount === topProblems ? stages : undefined,
+    report,
+    at: source.at,
+  });
+  return { experiment: top?.experiment, stages, release };
 }
 
 const recordOrUndefined = (value: unknown): Record<string, unknown> | undefined =>
@@ -129,9 +142,11 @@ function build(
         report(path, `${what}${instance.suffix === undefined ? '' : ` (in ${name}@${instance.suffix})`}`, todo);
       },
     });
-  const wdir = normalize(sub(body.wdir ?? '.', [...base, 'wdir']), '', [...base, 'wdir'], report, true);
+  const wdir = normalizePath(sub(body.wdir ?? '.', [...base, 'wdir']), '', [...base, 'wdir'], report, true);
   const paths = (field: 'deps' | 'outs' | 'metrics' | 'plots') =>
-    (body[field] ?? []).map((p, i) => normalize(sub(p, [...base, field, i]), wdir ?? '', [...base, field, i], report));
+    (body[field] ?? []).map((p, i) =>
+      normalizePath(sub(p, [...base, field, i]), wdir ?? '', [...base, field, i], report),
+    );
   const cmd =
     typeof body.cmd === 'string'
       ? sub(body.cmd, [...base, 'cmd'], true)
@@ -160,11 +175,11 @@ type Sub = (value: string, path: Path) => string;
 
 function paramsRef(entry: ParamsEntry, wdir: string, path: Path, sub: Sub, report: Report): ParamsRef[] {
   if (typeof entry === 'string') {
-    const file = normalize(DEFAULT_PARAMS_FILE, wdir, path, report);
+    const file = normalizePath(DEFAULT_PARAMS_FILE, wdir, path, report);
     return file === undefined ? [] : [{ file, keys: [checkKey(sub(entry, path), path, report)] }];
   }
   const [[name, keys]] = Object.entries(entry) as [[string, string[] | null]];
-  const file = normalize(sub(name, path), wdir, path, report);
+  const file = normalizePath(sub(name, path), wdir, path, report);
   if (file === undefined) return [];
   if (keys === null || keys.length === 0) return [{ file, keys: 'all' }];
   return [{ file, keys: keys.map((key, i) => checkKey(sub(key, [...path, name, i]), [...path, name, i], report)) }];
@@ -175,26 +190,4 @@ function checkKey(key: string, path: Path, report: Report): string {
     report(path, `params key ${JSON.stringify(key)} has an empty part`, 'write a dotted key such as train.lr');
   }
   return key;
-}
-
-/**
- * `path` (relative to `wdir`) as a workspace-relative path; reports absolute paths, paths leaving the workspace
- * and Slipway's or git's own folders.
- */
-function normalize(path: string, wdir: string, at: Path, report: Report, folder = false): string | undefined {
-  const joined = posix.normalize(posix.join(wdir, path));
-  const rel = joined === '.' || joined === './' ? '' : joined.replace(/\/$/, '');
-  const bad = pathProblem(path, rel, folder);
-  if (bad === undefined) return rel;
-  report(at, `path ${JSON.stringify(path)} ${bad}`, 'write a path inside the workspace, relative to the stage wdir');
-  return undefined;
-}
-
-function pathProblem(path: string, rel: string, folder: boolean): string | undefined {
-  if (path.includes('\0') || path.includes('\\')) return 'contains a NUL or a backslash';
-  if (posix.isAbsolute(path)) return 'is absolute';
-  if (rel === '..' || rel.startsWith('../')) return 'leads outside the workspace';
-  if (/^(\.slipway|\.git)(\/|$)/.test(rel)) return 'is inside .slipway/ or .git/, which Slipway and git manage';
-  if (rel === '' && !folder) return 'is the workspace root itself';
-  return undefined;
 }

@@ -114,9 +114,12 @@ export const pipelineFileSchema = z.strictObject(
     }),
     experiment: text('experiment', 'write experiment: wine (the tracking experiment of the runs)').optional(),
     stages: z.record(z.string(), z.unknown(), { error: 'stages must be a mapping — write stages: {train: {cmd: …}}' }),
+    // The release sections, checked by release/parse-release.ts.
+    model: z.unknown().optional(),
+    environments: z.unknown().optional(),
   },
   mappingError(
-    'unknown key — slipway.yaml has schema, experiment and stages',
+    'unknown key — slipway.yaml has schema, experiment, stages, model and environments',
     'slipway.yaml must be a mapping — start it with schema: 1 and stages:',
   ),
 );

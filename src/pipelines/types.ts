@@ -1,3 +1,4 @@
+import type { ReleaseConfig } from './release/release-config.js';
 import type { Position } from './yaml-source.js';
 
 /** Keys of a params file a stage reads (dotted), or the whole file. Paths are workspace-relative. */
@@ -33,6 +34,8 @@ export interface Pipeline {
   readonly experiment: string | undefined;
   /** In file order. */
   readonly stages: readonly Stage[];
+  /** The `model:` and `environments:` sections, for `slipway release`; undefined when the file has neither. */
+  readonly release?: ReleaseConfig | undefined;
 }
 
 /** Everything a stage writes: outs, metrics and plots. */

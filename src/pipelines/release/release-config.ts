@@ -23,7 +23,7 @@ import type { DeploymentTargetKind } from '../../deploy/deployments/deployment-t
  *     port: 5101
  *     smoke:
  *       - inputs: {dataframe_records: [{fixed_acidity: 7.4, …}]}
- *         expect: {predictions: [5]}
+ *         expect: {predictions: [{label: 5}]}   # keys not named here are not compared
  *         tolerance: 0.000001
  *       - inputs: {inputs: [[7.4, …]]}
  *         schema: true          # the answer has the shape the signature's outputs say
@@ -60,6 +60,8 @@ export interface GateConfig {
 
 export const EVALUATION_METRICS = ['accuracy', 'f1', 'precision', 'recall', 'rmse', 'mae', 'r2'] as const;
 export type EvaluationMetric = (typeof EVALUATION_METRICS)[number];
+/** The evaluation's metrics are named eval.<metric> among the candidate's metrics (and in gates). */
+export const EVALUATION_PREFIX = 'eval.';
 
 export interface EvaluationConfig {
   /** A CSV file (relative to slipway.yaml) with the model's input columns and the label column. */
@@ -79,7 +81,10 @@ export interface ModelReleaseConfig {
 export interface SmokeTestConfig {
   /** The /invocations body (the MLflow scoring protocol). */
   readonly inputs: unknown;
-  /** The expected answer body; numbers compared within `tolerance` (default 1e-6). */
+  /**
+   * The expected answer body, compared deeply: numbers within `tolerance` (default 1e-6, absolute or relative),
+   * lists item by item, and only the keys a mapping names (`{predictions: [{label: 5}]}` checks the label alone).
+   */
   readonly expect?: unknown;
   readonly tolerance?: number | undefined;
   /** Check the answer against the signature's outputs (row count, columns, types). */
@@ -115,6 +120,8 @@ export interface EnvironmentConfig {
   readonly port?: number | undefined;
   /** An endpoint reachable from where `slipway release` runs (docker/kubernetes targets). */
   readonly url?: string | undefined;
+  /** kubernetes: the namespace (default: the context's). */
+  readonly namespace?: string | undefined;
   readonly replicas?: number | undefined;
   readonly resources?: { readonly cpu?: string | undefined; readonly memory?: string | undefined } | undefined;
   readonly smoke: readonly SmokeTestConfig[];
