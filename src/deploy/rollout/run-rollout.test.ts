@@ -45,7 +45,7 @@ const run = (candidate: string, config = rollout(), { onStep, ...extra }: Partia
     candidate,
     rollout: config,
     metricsUrl: serving.url,
-    releaseId: 'r'.repeat(32),
+    releaseId: 'e'.repeat(32),
     waitForRevision: servingRevisionWaiter({
       url: serving.url,
       model: MODEL,
@@ -78,7 +78,7 @@ describe('runRollout', () => {
           { version: '1', weight: 90 },
           { version: '2', weight: 10 },
         ],
-        releaseId: 'r'.repeat(32),
+        releaseId: 'e'.repeat(32),
       },
       {
         action: 'canary',
@@ -86,9 +86,9 @@ describe('runRollout', () => {
           { version: '1', weight: 50 },
           { version: '2', weight: 50 },
         ],
-        releaseId: 'r'.repeat(32),
+        releaseId: 'e'.repeat(32),
       },
-      { action: 'promote', routes: [{ version: '2', weight: 100 }], releaseId: 'r'.repeat(32) },
+      { action: 'promote', routes: [{ version: '2', weight: 100 }], releaseId: 'e'.repeat(32) },
     ]);
     expect(events.map((e) => e.kind)).toEqual([
       'step-started',

@@ -11,7 +11,13 @@ export function releaseRecorder(
   return {
     releaseId,
     async record(step, status, environment, details) {
-      const recorded = await client.recordReleaseStep({ releaseId, step, status, environment, details });
+      const recorded = await client.recordReleaseStep({
+        releaseId,
+        step,
+        status,
+        environment,
+        details: details === undefined ? undefined : jsonDetails(details),
+      });
       onProgress?.(recorded);
     },
   };
@@ -54,4 +60,12 @@ export async function runStep<T extends StepOutcome>(
 export function lastEntries<T>(entries: readonly T[], max = 120): { entries: readonly T[]; omitted?: number } {
   if (entries.length <= max) return { entries };
   return { entries: entries.slice(-max), omitted: entries.length - max };
+}
+
+/**
+ * Details as the store keeps them: plain JSON, so fields a step left undefined are dropped (as JSON.stringify
+ * drops them) instead of refusing the whole record, and non-finite numbers become null.
+ */
+function jsonDetails(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
 }
