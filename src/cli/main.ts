@@ -105,6 +105,14 @@ const COMMANDS: CommandTable = {
     summary: 'run and supervise the slipway serve process of every local deployment (no server needed)',
     load: async () => (await import('./commands/supervise-command.js')).superviseCommand,
   },
+  release: {
+    summary: "release the pipeline's model: repro, register, gates, staging, approval, canary rollout to production",
+    load: async () => (await import('./commands/release-command.js')).releaseCommand,
+  },
+  promote: {
+    summary: 'promote the version one environment serves to the next (its rollout, smoke tests and alias)',
+    load: async () => (await import('./commands/release-command.js')).promoteCommand,
+  },
   deploy: {
     summary: 'send a registered model version to an environment (all traffic, or a canary share)',
     load: async () => (await import('./commands/deploy-command.js')).deployCommand,

@@ -65,7 +65,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   });
   warnIfExposed(config.server, logger);
   webhooks.start();
-  supervision = await startSupervision(config, urlOf(address), logger, options.supervise).catch(
+  supervision = await startSupervision(config, stores.metadata, urlOf(address), logger, options.supervise).catch(
     async (error: unknown) => {
       await close();
       throw error;

@@ -1,14 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { openDeploymentsClient } from '../client/open-deployments-client.js';
 import type { Config } from '../config/config-schema.js';
 import type { DeploymentsClient } from '../deploy/deployments/deployments-client.js';
+import { createSqlDeploymentsClient } from '../deploy/deployments/sql-deployments-client.js';
 import { createLocalSupervisor, defaultSupervisorLogDir } from '../deploy/local/local-supervisor.js';
 import type { LocalSupervisorOptions, SupervisedProcessStatus } from '../deploy/local/supervisor-types.js';
+import type { MetadataStore } from '../storage/metadata/open-metadata.js';
 
 /** What a test (or an embedding program) may change about the supervisor `slipway server` runs. */
 export type SuperviseOverrides = Partial<Omit<LocalSupervisorOptions, 'deployments' | 'trackingUri' | 'logDir'>> & {
-  /** Opens the deployments store; default: openDeploymentsClient on `metadata.uri`. */
-  readonly openDeployments?: (uri: string) => Promise<DeploymentsClient>;
+  /** Opens the deployments store; default: the SQL client over the server's own metadata store. */
+  readonly openDeployments?: (metadata: MetadataStore) => Promise<DeploymentsClient>;
 };
 
 /** The running supervisor of a server. */
@@ -28,13 +29,14 @@ export const childTrackingUri = (serverUrl: string): string =>
  */
 export async function startSupervision(
   config: Config,
+  metadata: MetadataStore,
   serverUrl: string,
   logger: FastifyBaseLogger,
   overrides: SuperviseOverrides = {},
 ): Promise<Supervision | undefined> {
   if (!config.deployments.supervise) return undefined;
   const { openDeployments = defaultOpen, ...options } = overrides;
-  const deployments = await openDeployments(config.metadata.uri).catch((error: unknown) => {
+  const deployments = await openDeployments(metadata).catch((error: unknown) => {
     logger.error({ err: error }, 'local deployments are not supervised: cannot open the deployments store');
     return undefined;
   });
@@ -57,5 +59,6 @@ export async function startSupervision(
   return { status: () => supervisor.status(), stop };
 }
 
-const defaultOpen = (uri: string): Promise<DeploymentsClient> =>
-  openDeploymentsClient(uri, { actor: 'slipway-server' });
+/** The server's own store (one connection pool, and an in-memory SQLite store is the same database). */
+const defaultOpen = async (metadata: MetadataStore): Promise<DeploymentsClient> =>
+  createSqlDeploymentsClient({ metadata, actor: 'slipway-server' });

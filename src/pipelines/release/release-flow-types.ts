@@ -109,3 +109,10 @@ export interface ReleaseRecorder {
     details?: Readonly<Record<string, unknown>>,
   ): Promise<void>;
 }
+
+export interface PromoteReleaseInput extends Omit<RunReleaseInput, 'to'> {
+  /** The environment whose serving version is promoted (its primary version). */
+  readonly from: string;
+  /** The environment it goes to (its rollout, smoke tests and alias apply). */
+  readonly to: string;
+}

@@ -1,9 +1,11 @@
 import type { ReleaseStepName } from '../../deploy/deployments/deployment-types.js';
+import { primaryVersion } from '../../deploy/deployments/deployment-types.js';
 import { invalidParameter, SlipwayError } from '../../domain/errors.js';
 import type { EnvironmentConfig, ModelReleaseConfig, ReleaseConfig } from './release-config.js';
 import { type DeployContext, deployToEnvironment } from './release-flow-deploy.js';
 import { releaseRecorder, runStep } from './release-flow-record.js';
 import type {
+  PromoteReleaseInput,
   ReleaseRecorder,
   ReleaseResult,
   ReleaseStepContext,
@@ -75,6 +77,49 @@ export async function resumeRelease(input: ResumeReleaseInput): Promise<ReleaseR
     environments,
     { from, approved: true },
   );
+}
+
+/**
+ * `slipway promote <from> <to>`: the version `from` serves goes to `to` through `to`'s deployment (rollout with
+ * automatic rollback, smoke tests, alias), as a release of its own — the promotion is the approval. When a
+ * release of that version waits for approval at `to`, the promotion continues that release instead.
+ */
+export async function promoteRelease(input: PromoteReleaseInput): Promise<ReleaseResult> {
+  const model = releasedModel(input.config);
+  const target = environmentsUpTo(input.config, input.to).at(-1) as EnvironmentConfig;
+  const source = await input.client.getDeployment(model.name, input.from);
+  if (source === undefined) {
+    throw invalidParameter(`${model.name} is not deployed to ${input.from}, so there is nothing to promote.`, {
+      hint: `Release to ${input.from} first: slipway release --to ${input.from}`,
+    });
+  }
+  const version = primaryVersion(source.policy);
+  const waiting = await waitingRelease(input, model.name, version, input.to);
+  if (waiting !== undefined) return resumeRelease({ ...input, releaseId: waiting });
+  const release = await input.client.createRelease({ model: model.name, target: input.to });
+  await input.client.updateRelease(release.id, { version });
+  const recorder = releaseRecorder(input.client, release.id, input.onProgress);
+  await recorder.record('approval', 'passed', input.to, { mode: 'promote', from: input.from, version });
+  const context = { releaseId: release.id, model, config: input.config };
+  return deployEnvironments({ ...context, input: { ...input }, recorder, version }, [target], {
+    from: 0,
+    approved: true,
+  });
+}
+
+async function waitingRelease(
+  input: PromoteReleaseInput,
+  model: string,
+  version: string,
+  environment: string,
+): Promise<string | undefined> {
+  const paused = await input.client.listReleases({ model, status: 'awaiting_approval', maxResults: 20 });
+  for (const release of paused.filter((candidate) => candidate.version === version)) {
+    const steps = await input.client.listReleaseSteps(release.id);
+    const waiting = steps.findLast((step) => step.step === 'approval' && step.status === 'waiting');
+    if (waiting?.environment === environment) return release.id;
+  }
+  return undefined;
 }
 
 async function deployEnvironments(
