@@ -7,7 +7,7 @@
  * Tracking goes where `Slipway.connect()` points (the config's metadata.uri, default the embedded SQLite).
  * In a project of your own, import from 'slipway' and 'slipway/onnx' instead of the source paths below.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,12 +73,14 @@ function split(data: WineData, seed: number): Split {
   return { train: pick(order.slice(0, cut)), test: pick(order.slice(cut)) };
 }
 
+type FitSettings = Required<Pick<TrainOptions, 'model' | 'epochs' | 'seed'>>;
+
 /** Trains, evaluates, and returns the ONNX model with its labels on the test rows. */
-function trainModel(data: Split, options: Required<Pick<TrainOptions, 'model' | 'epochs' | 'seed'>>, run: SlipwayRun) {
+function trainModel(data: Split, options: FitSettings, run?: SlipwayRun) {
   const scaler = fitStandardScaler(data.train.rows);
   const x = applyScaler(scaler, data.train.rows);
   const xTest = applyScaler(scaler, data.test.rows);
-  const onEpoch = (step: number, loss: number) => run.logMetric('train_loss', loss, { step });
+  const onEpoch = (step: number, loss: number) => run?.logMetric('train_loss', loss, { step });
   if (options.model === 'mlp') {
     const mlp = fitMlpClassifier(x, data.train.quality, {
       hidden: [32],
@@ -116,49 +118,88 @@ function signatureOf(features: readonly string[], onnx: OnnxModel): ModelSignatu
   };
 }
 
+/** Writes the MLflow model folder (ONNX, signature, input example). */
+async function saveWineModel(folder: string, fitted: WineFit, runId?: string) {
+  await saveModel(folder, {
+    onnx: fitted.onnx,
+    signature: signatureOf(fitted.data.train.features, fitted.onnx),
+    inputExample: { columns: fitted.data.train.features, data: fitted.data.test.rows.slice(0, 3) },
+    metadata: { task: 'wine quality (red)', model: fitted.settings.model },
+    ...(runId === undefined ? {} : { runId, artifactPath: 'model' }),
+  });
+}
+
 /** Saves the model into a temp folder named `model` and uploads it as the run's `model` artifact folder. */
-async function logModel(run: SlipwayRun, onnx: OnnxModel, data: Split, metadata: Record<string, unknown>) {
+async function logModel(run: SlipwayRun, fitted: WineFit) {
   const dir = await mkdtemp(join(tmpdir(), 'wine-quality-'));
   try {
     const folder = join(dir, 'model');
-    await saveModel(folder, {
-      onnx,
-      signature: signatureOf(data.train.features, onnx),
-      inputExample: { columns: data.train.features, data: data.test.rows.slice(0, 3) },
-      metadata,
-      runId: run.id,
-      artifactPath: 'model',
-    });
+    await saveWineModel(folder, fitted, run.id);
     await run.logArtifact(folder);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export async function trainWineQuality(options: TrainOptions = {}): Promise<TrainResult> {
+/** A fitted model: the data split it saw, its settings, the ONNX graph and its test accuracy. */
+export interface WineFit {
+  readonly data: Split;
+  readonly settings: FitSettings;
+  readonly onnx: OnnxModel;
+  readonly testAccuracy: number;
+  readonly baselineAccuracy: number;
+}
+
+/** Reads the red wines, splits them, fits the model (epoch losses to `run` when given) and scores it. */
+export async function fitWineQuality(options: TrainOptions = {}, run?: SlipwayRun): Promise<WineFit> {
   const settings = { model: options.model ?? 'softmax', epochs: options.epochs ?? 300, seed: options.seed ?? 42 };
   const wines = await readWineCsv(RED_WINES);
   const data = split(
     { ...wines, rows: wines.rows.slice(0, options.limitRows), quality: wines.quality.slice(0, options.limitRows) },
     settings.seed,
   );
+  const { onnx, predicted } = trainModel(data, settings, run);
+  const testAccuracy = accuracy(predicted, data.test.quality);
+  return {
+    data,
+    settings,
+    onnx,
+    testAccuracy,
+    baselineAccuracy: majorityAccuracy(data.train.quality, data.test.quality),
+  };
+}
+
+/**
+ * The pipeline-stage form (slipway.yaml's train stage): fits the model and writes the MLflow model folder and a
+ * metrics file; `slipway repro` tracks the run, logs the folder as its model and the file's numbers as metrics.
+ */
+export async function trainWineStage(options: TrainOptions & { modelDir: string; metricsFile: string }) {
+  const fitted = await fitWineQuality(options);
+  await rm(options.modelDir, { recursive: true, force: true });
+  await saveWineModel(options.modelDir, fitted);
+  const metrics = { test_accuracy: fitted.testAccuracy, baseline_accuracy: fitted.baselineAccuracy };
+  await writeFile(options.metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
+  return fitted;
+}
+
+export async function trainWineQuality(options: TrainOptions = {}): Promise<TrainResult> {
+  const settings = { model: options.model ?? 'softmax', epochs: options.epochs ?? 300, seed: options.seed ?? 42 };
   const slipway = await Slipway.connect(options.connect);
   try {
     const run = await slipway.startRun({
       experiment: options.experiment ?? 'wine-quality',
       name: `wine-${settings.model}`,
     });
+    const fitted = await fitWineQuality(options, run);
+    const { data, testAccuracy, baselineAccuracy } = fitted;
     await run.logParams({
       ...settings,
       train_rows: data.train.rows.length,
       test_rows: data.test.rows.length,
       scaler: 'standard',
     });
-    const { onnx, predicted } = trainModel(data, settings, run);
-    const testAccuracy = accuracy(predicted, data.test.quality);
-    const baselineAccuracy = majorityAccuracy(data.train.quality, data.test.quality);
     run.logMetrics({ test_accuracy: testAccuracy, baseline_accuracy: baselineAccuracy });
-    await logModel(run, onnx, data, { task: 'wine quality (red)', model: settings.model });
+    await logModel(run, fitted);
     const modelUri = `runs:/${run.id}/model`;
     await run.end();
     const registered =

@@ -73,7 +73,8 @@ export type RolloutEvent =
       readonly candidate: string;
       readonly previous: string;
       readonly revision: number;
-      readonly appliedAt: string;
+      /** When the serving process applied it (ms since the epoch). */
+  readonly appliedAt: number;
     }
   | { readonly kind: 'interval'; readonly report: IntervalReport }
   | {

@@ -8,7 +8,8 @@ export interface AppliedDeployment {
   readonly environment: string;
   readonly revision: number;
   readonly policy: { readonly routes: readonly { readonly version: string; readonly weight: number }[] };
-  readonly appliedAt: string;
+  /** When the serving process applied it (ms since the epoch). */
+  readonly appliedAt: number;
   /** Why the last revision it tried could not be applied (it keeps serving the one before). */
   readonly lastError?: string | undefined;
 }
@@ -34,7 +35,7 @@ const appliedSchema = z.object({
   environment: z.string(),
   revision: z.int().min(0),
   policy: z.object({ routes: z.array(z.object({ version: z.string(), weight: z.number() })) }),
-  applied_at: z.string(),
+  applied_at: z.number().int().min(0),
   last_error: z.string().nullish(),
 });
 

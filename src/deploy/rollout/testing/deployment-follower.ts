@@ -24,7 +24,8 @@ export interface DeploymentFollower {
 
 interface Applied {
   readonly deployment: Deployment;
-  readonly appliedAt: string;
+  /** When the serving process applied it (ms since the epoch). */
+  readonly appliedAt: number;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function followDeployment(options: FollowerOptions): Promise<Deploy
       if (deployment !== undefined && deployment.revision !== applied?.deployment.revision) {
         try {
           await options.apply(deployment);
-          applied = { deployment, appliedAt: new Date().toISOString() };
+          applied = { deployment, appliedAt: Date.now() };
         } catch (error) {
           lastError = (error as Error).message;
         }
