@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandModule, CommandTable } from '../../src/cli/cli-context.js';
+import { buildCommand } from '../../src/cli/commands/build-command.js';
 import { deploymentsCommand } from '../../src/cli/commands/deployments-command.js';
 import { initCommand } from '../../src/cli/commands/init-command.js';
 import { modelsCommand } from '../../src/cli/commands/models-command.js';
@@ -47,6 +48,7 @@ const COMMANDS: CommandTable = {
   rollback: entry(rollbackCommand),
   deployments: entry(deploymentsCommand),
   models: entry(modelsCommand),
+  build: entry(buildCommand),
 };
 
 /** The pipeline: one tracked stage training the wine model (the example's stage script), and the release sections. */
@@ -129,7 +131,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (...argv: string[]) => captureCli(COMMANDS, argv, { cwd: ws, homeDir: join(dir, 'home'), env });
+const cli = (...argv: string[]) => captureCli(COMMANDS, argv, { cwd: ws, homeDir: join(dir, 'home'), env, version: '0.1.0' });
 
 async function json<T>(...argv: string[]): Promise<T> {
   const result = await cli(...argv, '--json');
@@ -228,6 +230,12 @@ describe('slipway release: repro → register → gates → staging → smoke �
     const counts = await load.stop();
     expect([...counts.keys()]).toEqual([200]);
     expect(counts.get(200)).toBeGreaterThan(50);
+    const built = await cli('build', 'k8s', 'production', '-o', join(dir, 'k8s'));
+    expect(built.code, built.stderr).toBe(0);
+    const manifests = await readdir(join(dir, 'k8s'));
+    const deploymentYaml = await readFile(join(dir, 'k8s', manifests.find((f) => /deployment/i.test(f)) ?? ''), 'utf8');
+    expect(deploymentYaml).toContain('wine-quality-production');
+    expect(deploymentYaml).toContain('version: "1"');
     const aliases = await json<{ model: { aliases: { alias: string; version: string }[] } }>(
       'models',
       'show',

@@ -4,6 +4,7 @@ import { createDeploymentSpec, type DeploymentOptions } from '../../deploy/creat
 import type { DeploymentSpec } from '../../deploy/deployment-spec.js';
 import { type DeploymentModel, resolveDeploymentModel } from '../../deploy/resolve-deployment-model.js';
 import type { CliContext } from '../cli-context.js';
+import { environmentBuild } from './build-environment-support.js';
 import { fetchModelForCli } from './model-fetch-support.js';
 import { parsePositiveInt } from './tracking-command-support.js';
 
@@ -62,12 +63,18 @@ export function withBuildOptions(command: Command): Command {
     .option('--no-batching', 'serve without request batching');
 }
 
-/** The model (a folder, or a models:/ URI fetched through the registry into the model cache) and the spec. */
+/**
+ * The model (a folder, a models:/ URI fetched through the registry into the model cache, or an environment of
+ * slipway.yaml: the version its deployment serves) and the spec.
+ */
 export async function resolveSpec(
   context: CliContext,
-  model: string,
-  options: BuildOptions,
+  target: string,
+  given: BuildOptions,
 ): Promise<{ model: DeploymentModel; spec: DeploymentSpec }> {
+  const environment = await environmentBuild(context, target, given);
+  const model = environment?.uri ?? target;
+  const options = environment?.options ?? given;
   const resolveUri = async (uri: string): Promise<DeploymentModel> => ({
     ...(await fetchModelForCli(context, uri, options.trackingUri)),
     uri,
