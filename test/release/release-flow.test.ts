@@ -131,7 +131,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (...argv: string[]) => captureCli(COMMANDS, argv, { cwd: ws, homeDir: join(dir, 'home'), env, version: '0.1.0' });
+const cli = (...argv: string[]) =>
+  captureCli(COMMANDS, argv, { cwd: ws, homeDir: join(dir, 'home'), env, version: '0.1.0' });
 
 async function json<T>(...argv: string[]): Promise<T> {
   const result = await cli(...argv, '--json');

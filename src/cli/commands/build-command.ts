@@ -68,7 +68,10 @@ export const buildCommand: CommandModule = {
       build
         .command('docker')
         .description('write a Docker build context serving the model (baked in by digest); build it when Docker runs')
-        .argument('<model>', 'a model folder, a models:/ URI, or an environment of slipway.yaml (the version it serves)')
+        .argument(
+          '<model>',
+          'a model folder, a models:/ URI, or an environment of slipway.yaml (the version it serves)',
+        )
         .option('--build', 'fail unless the image is built (a Docker engine must answer)')
         .option('--no-build', 'only write the build context'),
     ).action((model: string, options: DockerOptions) => runDocker(model, options, context));
@@ -76,7 +79,10 @@ export const buildCommand: CommandModule = {
       build
         .command('k8s')
         .description('write Kubernetes manifests (Deployment, Service, HPA, PDB) or a KServe InferenceService')
-        .argument('<model>', 'a model folder, a models:/ URI, or an environment of slipway.yaml (the version it serves)')
+        .argument(
+          '<model>',
+          'a model folder, a models:/ URI, or an environment of slipway.yaml (the version it serves)',
+        )
         .option('--kserve', 'write a KServe InferenceService instead of the plain workload')
         .option('--apply', 'run `kubectl apply` on the output folder (kubectl must be configured)'),
     ).action((model: string, options: K8sOptions) => runK8s(model, options, context));

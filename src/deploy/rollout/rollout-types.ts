@@ -74,7 +74,7 @@ export type RolloutEvent =
       readonly previous: string;
       readonly revision: number;
       /** When the serving process applied it (ms since the epoch). */
-  readonly appliedAt: number;
+      readonly appliedAt: number;
     }
   | { readonly kind: 'interval'; readonly report: IntervalReport }
   | {
