@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
 import { primaryVersion } from '../../deploy/deployments/deployment-types.js';
 import { notFound } from '../../domain/errors.js';
-import { loadPipeline } from '../../pipelines/parse-pipeline.js';
 import type { CliContext } from '../cli-context.js';
 import { withDeployments } from './deployments-command-support.js';
 import type { TrackingOptions } from './tracking-command-support.js';
+import { workspaceEnvironment } from './workspace-environment.js';
 
 /** The build options an environment gives defaults to. */
 export interface EnvironmentDefaults extends TrackingOptions {
@@ -34,12 +33,9 @@ export async function environmentBuild<T extends EnvironmentDefaults>(
   if (URI_SCHEME.test(target) || (await stat(resolve(context.cwd, target)).catch(() => undefined)) !== undefined) {
     return undefined;
   }
-  const config = await loadConfig({ cwd: context.cwd, env: context.env, homeDir: context.homeDir });
-  if (config.workspaceRoot === undefined) return undefined;
-  const release = (await loadPipeline(config.workspaceRoot).catch(() => undefined))?.release;
-  const environment = release?.environments.find((candidate) => candidate.name === target);
-  if (release?.model === undefined || environment === undefined) return undefined;
-  const model = release.model.name;
+  const found = await workspaceEnvironment(context, target);
+  if (found?.model === undefined) return undefined;
+  const { model, environment } = found;
   const deployment = await withDeployments(context, options, (client) => client.getDeployment(model, target));
   if (deployment === undefined) {
     throw notFound(`${model} is not deployed to ${target} yet, so there is no version to build for it.`, {

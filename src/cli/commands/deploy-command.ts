@@ -10,6 +10,7 @@ import {
   type DeploymentTargetKind,
 } from '../../deploy/deployments/deployment-types.js';
 import { invalidParameter, notFound } from '../../domain/errors.js';
+import { environmentTarget } from '../../pipelines/release/release-flow-deploy.js';
 import type { CliContext, CommandModule } from '../cli-context.js';
 import {
   describePolicy,
@@ -25,6 +26,7 @@ import {
   type TrackingOptions,
   withTrackingUriOption,
 } from './tracking-command-support.js';
+import { workspaceEnvironment } from './workspace-environment.js';
 
 interface DeployOptions extends TrackingOptions {
   readonly modelTarget?: DeploymentTargetKind;
@@ -39,13 +41,19 @@ const targetFlagsGiven = (o: DeployOptions): boolean =>
   o.modelTarget !== undefined || o.port !== undefined || o.host !== undefined || o.url !== undefined;
 
 /**
- * The target the flags describe, on top of the current one when it is of the same kind; undefined keeps the
- * current one. The first deploy needs one: local by default, which needs --port.
+ * The target the flags describe, on top of the current one (or, on a first deploy, the one slipway.yaml gives the
+ * environment) when it is of the same kind; undefined keeps the current one. The first deploy needs one: local by
+ * default, which needs a port.
  */
-function planTarget(current: Deployment | undefined, options: DeployOptions): DeploymentTarget | undefined {
+function planTarget(
+  current: Deployment | undefined,
+  configured: DeploymentTarget | undefined,
+  options: DeployOptions,
+): DeploymentTarget | undefined {
   if (current !== undefined && !targetFlagsGiven(options)) return undefined;
-  const kind = options.modelTarget ?? current?.target.kind ?? 'local';
-  const base: DeploymentTarget = current?.target.kind === kind ? current.target : { kind };
+  const known = current?.target ?? configured;
+  const kind = options.modelTarget ?? known?.kind ?? 'local';
+  const base: DeploymentTarget = known?.kind === kind ? known : { kind };
   const target: DeploymentTarget = {
     ...base,
     ...(options.port === undefined ? {} : { port: options.port }),
@@ -54,7 +62,7 @@ function planTarget(current: Deployment | undefined, options: DeployOptions): De
   };
   if (target.kind === 'local' && target.port === undefined) {
     throw invalidParameter('A local deployment needs a port.', {
-      hint: 'Pass --port N (and --host H to listen elsewhere than 127.0.0.1), or choose --model-target docker|kubernetes.',
+      hint: 'Pass --port N (and --host H to listen elsewhere than 127.0.0.1), give the environment a port in slipway.yaml, or choose --model-target docker|kubernetes.',
     });
   }
   return target;
@@ -77,10 +85,11 @@ function planPolicy(
 async function runDeploy(context: CliContext, environment: string, uri: string, options: DeployOptions) {
   environmentArgument(environment);
   const model = await withRegistry(context, options, (registry) => registry.resolveModel(uri));
+  const configured = (await workspaceEnvironment(context, environment))?.environment;
   const deployment = await withDeployments(context, options, async (client) => {
     const current = await client.getDeployment(model.name, environment);
     const { policy, action } = planPolicy(current, model.version, options);
-    const target = planTarget(current, options);
+    const target = planTarget(current, configured && environmentTarget(configured), options);
     return client.applyDeployment({
       model: model.name,
       environment,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,19 +48,31 @@ async function place() {
   await setAlias(deps, { name: 'wine', alias: 'production', version: '2' });
   const env = { SLIPWAY_ARTIFACTS_DESTINATION: objectsDir, USER: 'ci-bot' };
   const cli = (...args: string[]) =>
-    captureCli(COMMANDS, [...args, '--tracking-uri', uri], { cwd: dir, homeDir: dir, env });
+    captureCli(COMMANDS, [...args, '--tracking-uri', uri], { cwd: dir, homeDir: join(dir, 'home'), env });
   const json = async (...args: string[]) => {
     const result = await cli(...args, '--json');
     if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout);
   };
-  return { cli, json, metadata };
+  return { cli, json, metadata, dir };
 }
 
 const traffic = (deployment: { policy: { routes: { version: string; weight: number }[] } }) =>
   deployment.policy.routes.map((r) => `${r.version}:${r.weight}`);
 
 describe('slipway deploy, rollback and deployments', () => {
+  it("takes a first deployment's target from the environment in the workspace's slipway.yaml", async () => {
+    const { json, dir } = await place();
+    await mkdir(join(dir, '.slipway'));
+    await writeFile(join(dir, '.slipway', 'config.yaml'), 'schema: 1\n');
+    await writeFile(
+      join(dir, 'slipway.yaml'),
+      'schema: 1\nstages: {}\nenvironments:\n  staging: {port: 5123, host: 127.0.0.2}\n',
+    );
+    const deployed = await json('deploy', 'staging', 'models:/wine/1');
+    expect(deployed.target).toEqual({ kind: 'local', port: 5123, host: '127.0.0.2' });
+  });
+
   it('deploys, canaries by alias, promotes by semver, and rolls back to the previous primary', async () => {
     const { cli, json, metadata } = await place();
     const portless = await cli('deploy', 'staging', 'models:/wine/1');
