@@ -27,6 +27,13 @@ export const WEBHOOK_EVENT_KINDS = [
   'alias.set',
   'alias.deleted',
   'stage.transitioned',
+  'deployment.deploy',
+  'deployment.promote',
+  'deployment.canary',
+  'deployment.rollback',
+  'deployment.release',
+  'deployment.deleted',
+  'release.updated',
 ] as const;
 
 export const ALL_WEBHOOK_EVENTS = '*';

@@ -1,4 +1,5 @@
 import { SlipwayError } from '../../domain/errors.js';
+import { enqueueWebhookDeliveries } from '../../registry/webhooks/enqueue-webhook-deliveries.js';
 import {
   deploymentSubject,
   insertDeployment,
@@ -53,13 +54,14 @@ async function tryApply(
   const moved = before === undefined ? await insertDeployment(trx, row) : await updateDeployment(trx, row, at);
   if (!moved) return undefined;
   await insertDeploymentRevision(trx, row);
-  await appendEvent(trx, {
+  const event = await appendEvent(trx, {
     time: row.time,
     actor: row.actor,
     kind: `deployment.${change.action}`,
     subject: deploymentSubject(change.model, change.environment),
     payload: eventPayload(row, change, at),
   });
+  await enqueueWebhookDeliveries(trx, event);
   return { ...toRevision(row, row.time), createdAt: before?.created_at ?? row.time };
 }
 

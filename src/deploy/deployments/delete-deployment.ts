@@ -1,3 +1,4 @@
+import { enqueueWebhookDeliveries } from '../../registry/webhooks/enqueue-webhook-deliveries.js';
 import { deleteDeploymentRows, deploymentSubject } from '../../storage/metadata/deployments/deployments.js';
 import { appendEvent } from '../../storage/metadata/events.js';
 import { checkDeploymentModel } from './check-deployment-input.js';
@@ -15,12 +16,13 @@ export async function deleteDeployment(deps: SqlDeploymentsDeps, model: string, 
   await deps.metadata.db.transaction().execute(async (trx) => {
     const deleted = await deleteDeploymentRows(trx, name, env);
     if (deleted === undefined) throw notDeployed(name, env);
-    await appendEvent(trx, {
+    const event = await appendEvent(trx, {
       time: clockOf(deps),
       actor: actorOf(deps),
       kind: 'deployment.deleted',
       subject: deploymentSubject(name, env),
       payload: { model: name, environment: env, revision: deleted.revision },
     });
+    await enqueueWebhookDeliveries(trx, event);
   });
 }

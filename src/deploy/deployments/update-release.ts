@@ -1,3 +1,4 @@
+import { enqueueWebhookDeliveries } from '../../registry/webhooks/enqueue-webhook-deliveries.js';
 import { releaseSubject, updateReleaseRow } from '../../storage/metadata/deployments/releases.js';
 import { appendEvent } from '../../storage/metadata/events.js';
 import { checkUpdateRelease } from './check-deployment-input.js';
@@ -15,16 +16,19 @@ export async function updateRelease(deps: SqlDeploymentsDeps, id: string, input:
     const after = await updateReleaseRow(trx, before.id, { ...change, updated_at: time });
     if (after === undefined) return toRelease(before);
     if (after.status !== before.status || after.version !== before.version) {
-      await appendEvent(trx, {
+      const event = await appendEvent(trx, {
         time,
         actor: actorOf(deps),
         kind: 'release.updated',
         subject: releaseSubject(before.id),
         payload: {
+          model: before.model,
+          target: before.target,
           before: { status: before.status, version: before.version },
           after: { status: after.status, version: after.version },
         },
       });
+      await enqueueWebhookDeliveries(trx, event);
     }
     return toRelease(after);
   });
