@@ -117,6 +117,11 @@ function notApplied(endpoint: URL, revision: number, problem: string, lastError:
   return new SlipwayError(
     'DEADLINE_EXCEEDED',
     `The serving process at ${endpoint.origin} did not apply revision ${revision} in time (${problem.slice(0, 300)}).${error}`,
-    { hint: 'Check the serving process log; it keeps serving the revision it last applied.' },
+    {
+      hint:
+        'Is a serving process following this deployment? Local environments are run by `slipway server` (or ' +
+        '`slipway supervise`) on the same tracking store; its logs are in <home>/logs. A running process keeps ' +
+        'serving the revision it last applied.',
+    },
   );
 }
