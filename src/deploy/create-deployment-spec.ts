@@ -1,6 +1,7 @@
 import {
   DEFAULT_NODE_BASE_IMAGE,
   DEFAULT_SERVE_PORT,
+  DEFAULT_TRACKING_SECRET,
   DEPLOYMENT_SPEC_SCHEMA_VERSION,
   type DeploymentSpec,
   parseDeploymentSpec,
@@ -25,6 +26,8 @@ export interface DeploymentOptions {
   /** A packed Slipway package (`npm pack`) to install instead of the registry version: its file name. */
   readonly slipwayTarball?: string;
   readonly batching?: boolean;
+  /** Pods follow this registered model's deployment to the environment (see the spec's serving.follow). */
+  readonly follow?: { readonly model: string; readonly trackingSecret?: string | undefined };
 }
 
 /** The deployment spec of a pinned model, with defaults filled in; INVALID_PARAMETER_VALUE naming every problem. */
@@ -60,6 +63,17 @@ export function createDeploymentSpec(
       options.slipwayTarball === undefined
         ? { version: slipwayVersion, source: 'registry' }
         : { version: slipwayVersion, source: 'tarball', tarball: options.slipwayTarball },
-    serving: { batching: options.batching ?? true },
+    serving: {
+      batching: options.batching ?? true,
+      ...(options.follow === undefined
+        ? {}
+        : {
+            follow: {
+              model: options.follow.model,
+              environment: options.environment ?? 'production',
+              trackingSecret: options.follow.trackingSecret ?? DEFAULT_TRACKING_SECRET,
+            },
+          }),
+    },
   });
 }

@@ -85,7 +85,25 @@ export const deploymentSpecSchema = z
       source: z.enum(['registry', 'tarball']),
       tarball: z.string().regex(TARBALL_NAME, 'a file name ending in .tgz').optional(),
     }),
-    serving: z.strictObject({ batching: z.boolean() }),
+    serving: z.strictObject({
+      batching: z.boolean(),
+      /**
+       * Follow a deployment instead of serving the baked-in model: the pods run `slipway serve --deployment
+       * <model>/<environment>` against the tracking server (its URI from the Secret `trackingSecret`, key `uri`),
+       * so the release flow's canary steps and rollbacks apply in place, by hot swap.
+       */
+      follow: z
+        .strictObject({
+          model: z
+            .string()
+            .min(1)
+            .max(256)
+            .regex(/^\P{Cc}+$/u, 'must not contain control characters'),
+          environment: z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, 'not an environment name'),
+          trackingSecret: dnsLabel('the tracking Secret name'),
+        })
+        .optional(),
+    }),
   })
   .superRefine((spec, ctx) => {
     if (spec.maxReplicas < spec.replicas) {
@@ -130,6 +148,9 @@ export const imageReference = (spec: DeploymentSpec): string => `${spec.image.na
 /** The image reference to run: `name:tag@sha256:…` when the pushed image's digest is known (the digest wins). */
 export const pinnedImageReference = (spec: DeploymentSpec): string =>
   spec.image.digest === undefined ? imageReference(spec) : `${imageReference(spec)}@${spec.image.digest}`;
+
+/** The Secret (key `uri`) that holds the tracking URI of pods following a deployment, by default. */
+export const DEFAULT_TRACKING_SECRET = 'slipway-tracking';
 
 /** The Kubernetes object name: `<model>-<environment>`. */
 export const workloadName = (spec: DeploymentSpec): string => `${spec.model.name}-${spec.environment}`;

@@ -6,9 +6,22 @@ import { type DeploymentSpec, modelPathInImage } from './deployment-spec.js';
  * `slipway serve` (src/serving): listen on all interfaces inside the container, on the spec's port.
  */
 export function serveArgs(spec: DeploymentSpec): string[] {
-  const args = ['serve', modelPathInImage(spec), '--host', '0.0.0.0', '--port', String(spec.port)];
+  const follow = spec.serving.follow;
+  const listen = ['--host', '0.0.0.0', '--port', String(spec.port)];
+  const args =
+    follow === undefined
+      ? ['serve', modelPathInImage(spec), ...listen]
+      : [
+          'serve',
+          `--deployment=${follow.model}/${follow.environment}`,
+          ...listen,
+          `--tracking-uri=$(${TRACKING_URI_ENV})`,
+        ];
   return spec.serving.batching ? args : [...args, '--no-batching'];
 }
+
+/** The variable a following pod reads its tracking URI from (Kubernetes expands `$(NAME)` in args). */
+export const TRACKING_URI_ENV = 'SLIPWAY_TRACKING_URI';
 
 /** The health endpoint every target probes. */
 export const HEALTH_PATH = '/health';

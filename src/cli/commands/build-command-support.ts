@@ -32,6 +32,9 @@ export interface BuildOptions {
   readonly slipwayTarball?: string;
   /** commander's `--no-batching`. */
   readonly batching: boolean;
+  /** k8s: the pods follow the model's deployment to the environment. */
+  readonly follow?: boolean;
+  readonly trackingSecret?: string;
 }
 
 /** Adds the shared options to a build subcommand. */
@@ -84,7 +87,11 @@ export async function resolveSpec(
     version: options.modelVersion,
     semver: options.semver,
   });
-  return { model: resolved, spec: createDeploymentSpec(resolved, deploymentOptions(options), context.version) };
+  const follow = options.follow === true ? { model: resolved.name, trackingSecret: options.trackingSecret } : undefined;
+  return {
+    model: resolved,
+    spec: createDeploymentSpec(resolved, { ...deploymentOptions(options), follow }, context.version),
+  };
 }
 
 function deploymentOptions(options: BuildOptions): DeploymentOptions {

@@ -84,6 +84,15 @@ export const buildCommand: CommandModule = {
           'a model folder, a models:/ URI, or an environment of slipway.yaml (the version it serves)',
         )
         .option('--kserve', 'write a KServe InferenceService instead of the plain workload')
+        .option(
+          '--follow',
+          "pods follow the model's deployment to --env (canary steps and rollbacks apply in place) instead of serving one baked version",
+        )
+        .option(
+          '--tracking-secret <name>',
+          'with --follow: the Secret whose key `uri` is the tracking URI',
+          'slipway-tracking',
+        )
         .option('--apply', 'run `kubectl apply` on the output folder (kubectl must be configured)'),
     ).action((model: string, options: K8sOptions) => runK8s(model, options, context));
   },

@@ -133,6 +133,31 @@ describe('Kubernetes manifests', () => {
     expect(validate(typo)).toBe(false);
   });
 
+  it('following a deployment: serve --deployment with the tracking URI from a Secret, a model cache, still valid', () => {
+    const spec = sampleSpec({ namespace: 'ml', environment: 'staging', follow: { model: 'wine' } });
+    const files = parsedFiles({}, spec);
+    for (const { object } of files) expect(() => VALIDATORS[object.kind]?.(object).validate()).not.toThrow();
+    const pod = files[0]?.object.spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.args).toEqual([
+      'serve',
+      '--deployment=wine/staging',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '5000',
+      '--tracking-uri=$(SLIPWAY_TRACKING_URI)',
+    ]);
+    expect(container.env).toEqual([
+      { name: 'SLIPWAY_TRACKING_URI', valueFrom: { secretKeyRef: { name: 'slipway-tracking', key: 'uri' } } },
+      { name: 'SLIPWAY_HOME', value: '/var/lib/slipway' },
+    ]);
+    expect(pod.volumes.map((v: Obj) => v.name)).toEqual(['tmp', 'models']);
+    expect(container.volumeMounts.map((m: Obj) => m.mountPath)).toEqual(['/tmp', '/var/lib/slipway']);
+    const [kserve] = parsedFiles({ kserve: true }, spec);
+    expect(kserve?.object.spec.predictor.containers[0].args).toContain('--deployment=wine/staging');
+  });
+
   it('carry no secrets: no env values, no credentials', () => {
     for (const file of [...parsedFiles(), ...parsedFiles({ kserve: true })]) {
       expect(file.content).not.toMatch(/TOKEN|SECRET|PASSWORD|AWS_|secretKeyRef|env:/);

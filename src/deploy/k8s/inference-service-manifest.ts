@@ -1,6 +1,6 @@
 import type { DeploymentSpec } from '../deployment-spec.js';
 import { objectMetadata } from './labels.js';
-import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME, serverContainer } from './server-container.js';
+import { POD_SECURITY_CONTEXT, podVolumes, serverContainer } from './server-container.js';
 import type { Manifest } from './workload-manifests.js';
 
 /**
@@ -30,7 +30,7 @@ export function inferenceServiceManifest(spec: DeploymentSpec): Manifest {
         automountServiceAccountToken: false,
         securityContext: POD_SECURITY_CONTEXT,
         containers: [{ ...container, ports: [{ containerPort: spec.port, protocol: 'TCP' }] }],
-        volumes: [SCRATCH_VOLUME],
+        volumes: podVolumes(spec),
       },
     },
   };

@@ -1,5 +1,5 @@
 import { type DeploymentSpec, pinnedImageReference, SERVER_UID } from '../deployment-spec.js';
-import { HEALTH_PATH, serveArgs } from '../serve-command.js';
+import { HEALTH_PATH, serveArgs, TRACKING_URI_ENV } from '../serve-command.js';
 
 /** Locked-down container settings: no privilege escalation, no capabilities, read-only root, default seccomp. */
 export const CONTAINER_SECURITY_CONTEXT = {
@@ -25,6 +25,14 @@ export const POD_SECURITY_CONTEXT = {
 /** The only writable place: a bounded scratch folder at /tmp (the root filesystem is read-only). */
 export const SCRATCH_VOLUME = { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } };
 
+/** A following pod's model cache (the versions its deployment names, fetched by digest and verified). */
+export const MODEL_CACHE_VOLUME = { name: 'models', emptyDir: { sizeLimit: '4Gi' } };
+const SLIPWAY_HOME_IN_POD = '/var/lib/slipway';
+
+/** The pod's volumes: scratch, and the model cache when it follows a deployment. */
+export const podVolumes = (spec: DeploymentSpec): Record<string, unknown>[] =>
+  spec.serving.follow === undefined ? [SCRATCH_VOLUME] : [SCRATCH_VOLUME, MODEL_CACHE_VOLUME];
+
 const probe = (port: number, periodSeconds: number, failureThreshold: number) => ({
   httpGet: { path: HEALTH_PATH, port, scheme: 'HTTP' },
   periodSeconds,
@@ -46,6 +54,23 @@ export function serverContainer(spec: DeploymentSpec, name: string): Record<stri
     readinessProbe: probe(spec.port, 5, 3),
     livenessProbe: probe(spec.port, 10, 3),
     securityContext: CONTAINER_SECURITY_CONTEXT,
-    volumeMounts: [{ name: SCRATCH_VOLUME.name, mountPath: '/tmp' }],
+    ...followSettings(spec),
+  };
+}
+
+/** Scratch only; or, following a deployment, the tracking URI from its Secret and a model cache to fetch into. */
+function followSettings(spec: DeploymentSpec): Record<string, unknown> {
+  const scratch = { name: SCRATCH_VOLUME.name, mountPath: '/tmp' };
+  const follow = spec.serving.follow;
+  if (follow === undefined) return { volumeMounts: [scratch] };
+  return {
+    env: [
+      {
+        name: TRACKING_URI_ENV,
+        valueFrom: { secretKeyRef: { name: follow.trackingSecret, key: 'uri' } },
+      },
+      { name: 'SLIPWAY_HOME', value: SLIPWAY_HOME_IN_POD },
+    ],
+    volumeMounts: [scratch, { name: MODEL_CACHE_VOLUME.name, mountPath: SLIPWAY_HOME_IN_POD }],
   };
 }

@@ -1,6 +1,6 @@
 import { type DeploymentSpec, workloadName } from '../deployment-spec.js';
 import { modelAnnotations, objectMetadata, selectorLabels, standardLabels } from './labels.js';
-import { POD_SECURITY_CONTEXT, SCRATCH_VOLUME, serverContainer } from './server-container.js';
+import { POD_SECURITY_CONTEXT, podVolumes, serverContainer } from './server-container.js';
 
 /** A Kubernetes object as plain data. */
 export type Manifest = Record<string, unknown>;
@@ -30,7 +30,7 @@ export function deploymentManifest(spec: DeploymentSpec): Manifest {
           terminationGracePeriodSeconds: 30,
           securityContext: POD_SECURITY_CONTEXT,
           containers: [serverContainer(spec, 'server')],
-          volumes: [SCRATCH_VOLUME],
+          volumes: podVolumes(spec),
         },
       },
     },
