@@ -27,8 +27,8 @@ export async function runRelease(input: RunReleaseInput): Promise<ReleaseResult>
   const release = await input.client.createRelease({ model: model.name, target: input.to });
   const recorder = releaseRecorder(input.client, release.id, input.onProgress);
   const context: ReleaseStepContext = { releaseId: release.id, model, config: input.config };
-  const stop = (step: ReleaseStepName, message: string | undefined) =>
-    finish(input, recorder, 'failed', { step, message: message ?? `the ${step} step failed` });
+  const stop = (step: ReleaseStepName, message: string | undefined, version?: string) =>
+    finish(input, recorder, 'failed', { step, message: message ?? `the ${step} step failed` }, version);
   const repro = await runStep(recorder, 'repro', undefined, () => input.steps.repro(context));
   if (!repro.passed) return stop('repro', repro.message);
   const registered = await runStep(recorder, 'register', undefined, () => registerVersion(input, context));
@@ -36,7 +36,7 @@ export async function runRelease(input: RunReleaseInput): Promise<ReleaseResult>
   if (!registered.passed || version === undefined) return stop('register', registered.message);
   await input.client.updateRelease(release.id, { version });
   const gates = await runStep(recorder, 'gates', undefined, () => input.steps.gates({ ...context, version }));
-  if (!gates.passed) return stop('gates', gates.message);
+  if (!gates.passed) return stop('gates', gates.message, version);
   return deployEnvironments({ ...context, input, recorder, version }, environments, { from: 0, approved: false });
 }
 
