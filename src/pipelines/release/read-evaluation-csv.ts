@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { invalidParameter, isSlipwayError, notFound } from '../../domain/errors.js';
+import { csvCellReader } from '../../models/scoring/csv-cell.js';
 import type { ColumnType } from '../../models/signature/model-signature.js';
 
 /** A CSV column the model takes: its name, its signature type (text columns stay text), and whether it must be there. */
@@ -34,15 +35,6 @@ export interface ReadEvaluationCsvInput {
   readonly onBatch: (batch: EvaluationBatch) => Promise<void>;
 }
 
-const TEXT: ReadonlySet<ColumnType> = new Set(['string', 'binary', 'datetime']);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL: Readonly<Record<string, number>> = {
-  nan: Number.NaN,
-  inf: Infinity,
-  '-inf': -Infinity,
-  '+inf': Infinity,
-};
-const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, false: false };
 const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
@@ -149,16 +141,12 @@ const missingLabel = (input: ReadEvaluationCsvInput, line: number) =>
     hint: 'Every example needs its true answer: fill the label or drop the row.',
   });
 
+/** The scoring protocol's cell reading (csvCellReader), with a NaN cell read as missing, as pandas does. */
 function cellReader(type: ColumnType | undefined): (cell: string) => unknown {
-  if (type !== undefined && TEXT.has(type)) return (cell) => cell;
+  const read = csvCellReader(type === 'boolean' ? undefined : type);
   return (cell) => {
-    const trimmed = cell.trim();
-    if (trimmed === '') return null;
-    if (NUMBER.test(trimmed)) return Number(trimmed);
-    const lower = trimmed.toLowerCase();
-    const special = SPECIAL[lower];
-    if (special !== undefined) return Number.isNaN(special) ? null : special;
-    return BOOLEAN[lower] ?? cell;
+    const value = read(cell);
+    return typeof value === 'number' && Number.isNaN(value) ? null : value;
   };
 }
 
