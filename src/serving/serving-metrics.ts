@@ -71,16 +71,41 @@ export class ServingMetrics {
     });
   }
 
+  /**
+   * What one endpoint's answers add to the metrics, as a function of the answering model, version, status and
+   * seconds: the label children of the last combination are kept at hand (a server mostly answers one), the
+   * others found in the shared cache.
+   */
+  endpoint(endpoint: string): (model: string, version: string, status: number, seconds: number) => void {
+    let last: { model: string; version: string; status: number; series: RequestSeries } | undefined;
+    return (model, version, status, seconds) => {
+      let series = last?.series;
+      if (last === undefined || last.model !== model || last.version !== version || last.status !== status) {
+        series = this.#seriesOf({ model, version, endpoint, status, seconds });
+        last = { model, version, status, series };
+      }
+      const { requests, errors, latency } = series as RequestSeries;
+      requests.inc();
+      errors?.inc();
+      latency.observe(seconds);
+    };
+  }
+
   observeRequest(o: RequestObservation): void {
+    const series = this.#seriesOf(o);
+    series.requests.inc();
+    series.errors?.inc();
+    series.latency.observe(o.seconds);
+  }
+
+  #seriesOf(o: RequestObservation): RequestSeries {
     const key = `${o.model}\u0000${o.version}\u0000${o.endpoint}\u0000${o.status}`;
     let series = this.#series.get(key);
     if (series === undefined) {
       series = this.#requestSeries(o);
       if (this.#series.size < MAX_CACHED_SERIES) this.#series.set(key, series);
     }
-    series.requests.inc();
-    series.errors?.inc();
-    series.latency.observe(o.seconds);
+    return series;
   }
 
   observeBatch(model: string, version: string, rows: number): void {

@@ -2,19 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { feedbackRequestSchema, predictRequestSchema } from '../../contract/inference/predict.js';
 import { SlipwayError } from '../../domain/errors.js';
 import { parseScoringRequest } from '../../models/scoring/parse-scoring-request.js';
-import { outputRecords, rowValue } from '../../models/scoring/render-predictions.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
-import type { Tensor } from '../../models/tensor/tensor.js';
 import { markServed, parseBody, requestContext } from '../http/route-support.js';
 import type { InferenceService } from '../inference-service.js';
+import { predictionsJson } from './predict-json.js';
 
-/** One prediction per row: a single output's value, or `{output: value}` when the model has several. */
-export function rowPredictions(outputs: Readonly<Record<string, Tensor>>, rows: number): unknown[] {
-  const tensors = Object.values(outputs);
-  const [only] = tensors;
-  if (tensors.length !== 1 || only === undefined) return outputRecords(outputs, rows);
-  return Array.from({ length: rows }, (_, row) => rowValue(only, row));
-}
+export { rowPredictions } from './predict-json.js';
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /** `POST /predict` (rows in, one prediction per row out) and `POST /feedback` (late ground truth). */
 export function registerPredictRoutes(app: FastifyInstance, service: InferenceService): void {
@@ -26,7 +21,8 @@ export function registerPredictRoutes(app: FastifyInstance, service: InferenceSe
       { ...requestContext(request), toFeeds: (served) => toModelFeeds(payload, served.model) },
       markServed(reply),
     );
-    return { predictions: rowPredictions(answer.outputs, answer.rows) };
+    // Written straight from the tensors: the same text JSON.stringify would give, without the objects.
+    return reply.type(JSON_UTF8).send(predictionsJson(answer.outputs, answer.rows));
   });
 
   app.post('/feedback', { config: { serving: { json: true } } }, async (request) => {
