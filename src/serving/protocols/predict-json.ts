@@ -72,18 +72,21 @@ export function predictionsJson(outputs: Readonly<Record<string, Tensor>>, rows:
   });
   if (!wellFormed(columns, rows)) return JSON.stringify({ predictions: rowPredictions(outputs, rows) });
   const [only] = columns;
+  const row: (index: number) => string =
+    columns.length === 1 && only !== undefined ? (index) => rowJson(only, index) : recordJson(names, columns);
   let text = '{"predictions":[';
-  if (columns.length === 1 && only !== undefined) {
-    for (let row = 0; row < rows; row++) text += row === 0 ? rowJson(only, row) : `,${rowJson(only, row)}`;
-    return `${text}]}`;
-  }
+  for (let index = 0; index < rows; index++) text += index === 0 ? row(index) : `,${row(index)}`;
+  return `${text}]}`;
+}
+
+/** One row of several outputs as a JSON object, `{"output": value, …}`, keys in the outputs' order. */
+function recordJson(names: readonly string[], columns: readonly Column[]): (row: number) => string {
   const keys = names.map((name) => `${JSON.stringify(name)}:`);
-  for (let row = 0; row < rows; row++) {
-    let record = row === 0 ? '{' : ',{';
+  return (row) => {
+    let record = '{';
     for (let c = 0; c < columns.length; c++) {
       record += `${c === 0 ? '' : ','}${keys[c]}${rowJson(columns[c] as Column, row)}`;
     }
-    text += `${record}}`;
-  }
-  return `${text}]}`;
+    return `${record}}`;
+  };
 }
