@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { REQUEST_ID_PATTERN } from '../../contract/inference/predict.js';
@@ -10,6 +9,7 @@ import { registerPredictRoutes } from '../protocols/predict-routes.js';
 import { type DeploymentStatusSource, registerDeploymentRoute } from './deployment-route.js';
 import { servingErrorReply } from './error-status.js';
 import { registerBodyParsers, registerGuards, withHook } from './http-guards.js';
+import { newRequestId } from './request-id.js';
 import { MODEL_NAME_HEADER, MODEL_VERSION_HEADER } from './route-support.js';
 
 export interface ServingAppOptions {
@@ -28,7 +28,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 /** The caller's X-Request-Id when it is safe to log and echo, else a new UUID. */
 function requestId(raw: IncomingMessage): string {
   const given = raw.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : newRequestId();
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, log?: FastifyBaseLogger) {
