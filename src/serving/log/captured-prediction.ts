@@ -19,8 +19,15 @@ interface Slot {
   readonly dtype: TensorDtype;
 }
 
-/** The names and dtypes of a prediction's inputs and outputs, in their order; shared by every alike prediction. */
+/**
+ * The model, version, names and dtypes of a prediction's inputs and outputs, in their order, with the JSON text
+ * they always give: shared by every alike prediction.
+ */
 interface Layout {
+  readonly model: string;
+  readonly version: string;
+  /** `,"model":…,"version":…,"inputs":` */
+  readonly head: string;
   readonly inputs: readonly Slot[];
   readonly outputs: readonly Slot[];
 }
@@ -33,8 +40,6 @@ interface Layout {
 export interface CapturedPrediction {
   readonly requestId: string;
   readonly startedAt: number;
-  readonly model: string;
-  readonly version: string;
   readonly latencyMs: number;
   readonly shadow: boolean;
   readonly layout: Layout;
@@ -68,8 +73,7 @@ function capturedSize(tensor: Tensor): number {
   return count === tensor.data.length ? 1 + tensor.shape.length + count : -1;
 }
 
-const sameSlots = (slots: readonly Slot[], tensors: Readonly<Record<string, Tensor>>): boolean => {
-  const names = Object.keys(tensors);
+const sameSlots = (slots: readonly Slot[], names: readonly string[], tensors: Readonly<Record<string, Tensor>>) => {
   if (names.length !== slots.length) return false;
   for (let i = 0; i < names.length; i++) {
     const slot = slots[i] as Slot;
@@ -79,9 +83,9 @@ const sameSlots = (slots: readonly Slot[], tensors: Readonly<Record<string, Tens
 };
 
 /** Float64s the tensors take in a chunk, or -1 when one cannot be captured. */
-function capturedSizes(tensors: Readonly<Record<string, Tensor>>): number {
+function capturedSizes(names: readonly string[], tensors: Readonly<Record<string, Tensor>>): number {
   let size = 0;
-  for (const name of Object.keys(tensors)) {
+  for (const name of names) {
     const n = capturedSize(tensors[name] as Tensor);
     if (n < 0) return -1;
     size += n;
@@ -90,9 +94,14 @@ function capturedSizes(tensors: Readonly<Record<string, Tensor>>): number {
 }
 
 /** Copies the tensors to `chunk` from `at`: where they end, or -1 when an int64 is beyond ±2^53. */
-function copyTensors(tensors: Readonly<Record<string, Tensor>>, chunk: Float64Array, at: number): number {
+function copyTensors(
+  names: readonly string[],
+  tensors: Readonly<Record<string, Tensor>>,
+  chunk: Float64Array,
+  at: number,
+): number {
   let next = at;
-  for (const name of Object.keys(tensors)) {
+  for (const name of names) {
     const tensor = tensors[name] as Tensor;
     if (!copyTensor(tensor, chunk, next)) return -1;
     next += 1 + tensor.shape.length + tensor.data.length;
@@ -100,12 +109,11 @@ function copyTensors(tensors: Readonly<Record<string, Tensor>>, chunk: Float64Ar
   return next;
 }
 
-const slotsOf = (tensors: Readonly<Record<string, Tensor>>): Slot[] =>
-  Object.keys(tensors).map((name) => ({
-    name,
-    key: `${JSON.stringify(name)}:`,
-    dtype: (tensors[name] as Tensor).dtype,
-  }));
+const slotsOf = (names: readonly string[], tensors: Readonly<Record<string, Tensor>>): Slot[] =>
+  names.map((name) => ({ name, key: `${JSON.stringify(name)}:`, dtype: (tensors[name] as Tensor).dtype }));
+
+/** Layouts kept at hand: a canary's or shadow's versions alternate, each with its own. */
+const MAX_LAYOUTS = 8;
 
 /** Copies a tensor's rank, dimensions and values to `chunk` at `at`; false when an int64 is beyond ±2^53. */
 function copyTensor(tensor: Tensor, chunk: Float64Array, at: number): boolean {
@@ -129,12 +137,14 @@ function copyTensor(tensor: Tensor, chunk: Float64Array, at: number): boolean {
 export class PredictionCapture {
   #chunk = new Float64Array(CHUNK_VALUES);
   #used = 0;
-  #layout: Layout | undefined;
+  #layouts: Layout[] = [];
 
   /** The event captured, or undefined when a tensor holds strings, int64s beyond ±2^53 or not what its shape says. */
   capture(event: PredictionEvent): CapturedPrediction | undefined {
-    const inputs = capturedSizes(event.inputs);
-    const outputs = capturedSizes(event.outputs);
+    const inputNames = Object.keys(event.inputs);
+    const outputNames = Object.keys(event.outputs);
+    const inputs = capturedSizes(inputNames, event.inputs);
+    const outputs = capturedSizes(outputNames, event.outputs);
     if (inputs < 0 || outputs < 0) return undefined;
     const size = inputs + outputs;
     if (this.#used + size > this.#chunk.length) {
@@ -143,21 +153,35 @@ export class PredictionCapture {
     }
     const chunk = this.#chunk;
     const offset = this.#used;
-    const middle = copyTensors(event.inputs, chunk, offset);
-    const end = middle < 0 ? -1 : copyTensors(event.outputs, chunk, middle);
+    const middle = copyTensors(inputNames, event.inputs, chunk, offset);
+    const end = middle < 0 ? -1 : copyTensors(outputNames, event.outputs, chunk, middle);
     if (end < 0) return undefined;
     this.#used = end;
-    const { requestId, startedAt, model, version, latencyMs, shadow } = event;
-    return { requestId, startedAt, model, version, latencyMs, shadow, layout: this.#layoutOf(event), chunk, offset };
+    const { requestId, startedAt, latencyMs, shadow } = event;
+    const layout = this.#layoutOf(event, inputNames, outputNames);
+    return { requestId, startedAt, latencyMs, shadow, layout, chunk, offset };
   }
 
-  #layoutOf(event: PredictionEvent): Layout {
-    const last = this.#layout;
-    if (last !== undefined && sameSlots(last.inputs, event.inputs) && sameSlots(last.outputs, event.outputs)) {
-      return last;
+  #layoutOf(event: PredictionEvent, inputNames: readonly string[], outputNames: readonly string[]): Layout {
+    for (const layout of this.#layouts) {
+      if (
+        layout.model === event.model &&
+        layout.version === event.version &&
+        sameSlots(layout.inputs, inputNames, event.inputs) &&
+        sameSlots(layout.outputs, outputNames, event.outputs)
+      ) {
+        return layout;
+      }
     }
-    this.#layout = { inputs: slotsOf(event.inputs), outputs: slotsOf(event.outputs) };
-    return this.#layout;
+    const layout: Layout = {
+      model: event.model,
+      version: event.version,
+      head: `,"model":${JSON.stringify(event.model)},"version":${JSON.stringify(event.version)},"inputs":`,
+      inputs: slotsOf(inputNames, event.inputs),
+      outputs: slotsOf(outputNames, event.outputs),
+    };
+    this.#layouts = [layout, ...this.#layouts.slice(0, MAX_LAYOUTS - 1)];
+    return layout;
   }
 }
 
@@ -249,7 +273,7 @@ function isoTime(ms: number): string {
  */
 export function capturedJson(p: CapturedPrediction): string {
   const out = [
-    `{"kind":"prediction","request_id":${JSON.stringify(p.requestId)},"time":"${isoTime(p.startedAt)}","model":${JSON.stringify(p.model)},"version":${JSON.stringify(p.version)},"inputs":`,
+    `{"kind":"prediction","request_id":${JSON.stringify(p.requestId)},"time":"${isoTime(p.startedAt)}"${p.layout.head}`,
   ];
   const next = tensorsJson(p.layout.inputs, p.chunk, p.offset, out);
   out.push(',"outputs":');
