@@ -259,40 +259,43 @@ not depend on what else the shared machine was doing. The next column divides it
 same number of connections.
 
 Where the time goes (server CPU per single-row request at 32 connections, from \`node --cpu-prof\` and \`perf\` on the
-server process and from runs against the previous build on the same machine, 2026-11-27): \`/predict\` costs about
-34 µs with batching (45 µs before the last round of work), the hello-world route about 12 µs.
+server process and from runs against the previous build on the same machine, 2026-11-27): \`/predict\` costs 30–33 µs
+with batching (about 45 µs for the previous build in the same runs), the hello-world route about 11 µs.
 
 - The HTTP POST itself is the floor: a plain Fastify route that parses the same JSON body and sends the same answer
-  costs about 20 µs (Node's request-body stream, a larger answer, the kernel's TCP work).
+  costs about 17 µs (Node's request-body stream, a larger answer, the kernel's TCP work).
 - Slipway's HTTP layer adds about 5 µs: eight more response headers (the security headers, \`X-Request-Id\`,
   \`X-Model-Name\`, \`X-Model-Version\`; Node checks each one with two regular expressions), the Host, cross-site and
-  media-type guards, the depth-checked JSON parser and the request metrics (an \`onResponse\` hook and prom-client's
-  label hashing). Guards and metrics are attached to each route when it is added, so no request looks up its
-  route's configuration; request ids are written as one flat string.
+  media-type guards, the depth-checked JSON parser and the request metrics (an \`onResponse\` hook). Guards and
+  metrics are attached to each route when it is added, so no request looks up its route's configuration; request
+  ids are written as one flat string; an answer adds to plain counts and latency buckets, folded into prom-client
+  when \`/metrics\` is read (prom-client's own per-call label hashing cost about 1 µs).
 - The inference call: one onnxruntime-node \`run\` on 1–32 rows costs 15–22 µs in a tight loop but 50–100 µs in the
   server, where the HTTP work between two calls evicts the runtime's code and data from the caches. Batching (about
-  20–25 rows per call at 32–64 connections) brings that to 3–5 µs per request; without batching every request pays
-  a cold call (about 65 µs per request in all).
+  18–25 rows per call at 32–64 connections) brings that to 3–4 µs per request; without batching every request pays
+  a cold call (about 62 µs per request in all, 77 µs before).
 - The rest of \`/predict\` is about 4 µs: a body of lists of numbers is recognised without running the zod schema and
   converted to the input matrix in one loop (anything else takes the full signature conversion, which also words
   the errors), the batcher, and the answer written straight from the output tensors (the bytes \`JSON.stringify\`
   gave).
 
-At one connection every request pays a cold inference call and a cold HTTP path: about 160 µs, against about 46 µs
-for the hello-world route; batching costs the same as no batching there (an idle batcher runs a request at once).
-A 1000-row request costs about 1.9 ms (3.9 ms before: the one-loop conversion), with or without batching.
+At one connection every request pays a cold inference call and a cold HTTP path: about 150 µs (180 µs before),
+against about 42 µs for the hello-world route; batching costs no more than no batching there (an idle batcher runs a
+request at once). A 1000-row request costs about 1.9 ms (3.9 ms before: the one-loop conversion), with or without
+batching.
 
 Logging every prediction to JSONL: answering a request copies its numbers into a shared buffer (about 0.3 µs), and
 the flush writes the lines in bulk straight from them (about 1.5 µs per line, most of it formatting 17 numbers at
-full precision, plus about 1 µs to append them). In the server that is 5–12 µs more per request at 32–64 connections
-(18–25 µs before, when each entry's tensors stayed alive until the flush and were turned into objects first);
+full precision, plus about 1 µs to append them). In the server that is 8–9 µs more per request at 32–64 connections
+(14–27 µs before, when each entry's tensors stayed alive until the flush and were turned into objects first);
 sample with \`--log-sample-rate\` under heavy load.
 
-The 0.7× target is not met. Once the server is saturated its requests/s follow its CPU per request, and 34 µs
-against 12 µs puts \`/predict\` near 0.35–0.4× of the hello-world route. The plain Fastify POST above already costs
-1.7× the hello-world GET before any inference, so 0.7× would take a cheaper HTTP stack for this route rather than
-more tuning of the request path. For scale (figures from the issue, not measured here): MLflow 2.12's scoring server
-answers ~370 single-row requests/s with one worker, a naive Fastify route calling onnxruntime per request ~9,000.
+The 0.7× target is not met. Once the server is saturated its requests/s follow its CPU per request, and 30–33 µs
+against 11 µs puts \`/predict\` near 0.35–0.4× of the hello-world route. The plain Fastify POST above already costs
+about 1.6× the hello-world GET before any inference, so 0.7× would take a cheaper HTTP stack for this route rather
+than more tuning of the request path. For scale (figures from the issue, not measured here): MLflow 2.12's scoring
+server answers ~370 single-row requests/s with one worker, a naive Fastify route calling onnxruntime per request
+~9,000.
 `;
 
 async function writeSection(report: string): Promise<void> {
