@@ -286,9 +286,9 @@ batching.
 
 Logging every prediction to JSONL: answering a request copies its numbers into a shared buffer (about 0.3 µs), and
 the flush writes the lines in bulk straight from them (about 1.5 µs per line, most of it formatting 17 numbers at
-full precision, plus about 1 µs to append them). In the server that is 8–9 µs more per request at 32–64 connections
-(14–27 µs before, when each entry's tensors stayed alive until the flush and were turned into objects first);
-sample with \`--log-sample-rate\` under heavy load.
+full precision, plus about 1 µs to append them). In the server that is 5–9 µs more per request at 32–64
+connections, 15–25% (14–27 µs before, when each entry's tensors stayed alive until the flush and were turned into
+objects first); sample with \`--log-sample-rate\` under heavy load.
 
 The 0.7× target is not met. Once the server is saturated its requests/s follow its CPU per request, and 30–33 µs
 against 11 µs puts \`/predict\` near 0.35–0.4× of the hello-world route. The plain Fastify POST above already costs

@@ -127,6 +127,8 @@ describe('PredictionLog with captured predictions', () => {
     }
     expect(lines.slice(0, 3)).toEqual(events.map(reference));
     expect(JSON.parse(lines[3] ?? '')).toMatchObject({ kind: 'feedback', request_id: 'kept', label: { quality: 6 } });
-    expect(objects.entries).toEqual(lines.map((line) => JSON.parse(line)));
+    // Feedback is stamped when given, so its time differs between the two logs.
+    expect(objects.entries.slice(0, 3)).toEqual(lines.slice(0, 3).map((line) => JSON.parse(line)));
+    expect(objects.entries[3]).toMatchObject({ kind: 'feedback', request_id: 'kept', label: { quality: 6 } });
   });
 });
