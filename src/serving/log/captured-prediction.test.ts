@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../models/tensor/tensor.js';
-import { capturedJson, eventEntry, PredictionCapture, type PredictionEvent } from './captured-prediction.js';
+import { PredictionCapture, type PredictionEvent } from './captured-prediction.js';
 import { memoryPredictionSink } from './jsonl-prediction-sink.js';
+import { capturedJson, eventEntry } from './prediction-json.js';
 import { DEFAULT_PREDICTION_LOG, PredictionLog } from './prediction-log.js';
 
 const event = (

@@ -1,10 +1,5 @@
-import {
-  type CapturedPrediction,
-  capturedJson,
-  eventEntry,
-  PredictionCapture,
-  type PredictionEvent,
-} from './captured-prediction.js';
+import { type CapturedPrediction, PredictionCapture, type PredictionEvent } from './captured-prediction.js';
+import { capturedJson, eventEntry } from './prediction-json.js';
 
 export type { PredictionEvent } from './captured-prediction.js';
 
