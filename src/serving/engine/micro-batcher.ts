@@ -93,9 +93,10 @@ export class MicroBatcher {
 
   /** Runs `feeds` in some inference call and resolves with this request's rows of every output. */
   submit(feeds: Feeds): Promise<Outputs> {
-    if (!this.#options.enabled) return this.#track(() => this.#runAlone(feeds));
-    // Idle: run now, alone (no latency added at low load). Busy: queue for the next call, with the others.
-    if (this.#running === 0 && this.#queue.length === 0 && this.#options.maxDelayMs === 0) return this.#runNow(feeds);
+    // Batching off, or idle: run now, alone (no latency added at low load), both by the same code, so an idle
+    // batcher costs what no batching costs. Busy: queue for the next call, with the others.
+    const idle = this.#running === 0 && this.#queue.length === 0 && this.#options.maxDelayMs === 0;
+    if (!this.#options.enabled || idle) return this.#runNow(feeds);
     const rows = rowsOf(feeds);
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueueRows) {
       return Promise.reject(overloaded(`more than ${this.#options.maxQueueRows} rows are waiting`));
@@ -113,13 +114,32 @@ export class MicroBatcher {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** One inference call for `feeds` alone, counted as running until it settles (one promise step, no more). */
   #runNow(feeds: Feeds): Promise<Outputs> {
     this.#running += 1;
-    return this.#runAlone(feeds).finally(() => {
-      this.#running -= 1;
-      this.#schedule();
-      this.#settleIdle();
-    });
+    let call: Promise<Outputs>;
+    try {
+      this.#onBatch(rowsOf(feeds));
+      call = this.#run(feeds);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    return call.then(
+      (outputs) => {
+        this.#finished();
+        return outputs;
+      },
+      (error: unknown) => {
+        this.#finished();
+        throw error;
+      },
+    );
+  }
+
+  #finished(): void {
+    this.#running -= 1;
+    this.#schedule();
+    this.#settleIdle();
   }
 
   #schedule(): void {
@@ -217,16 +237,6 @@ export class MicroBatcher {
   async #runAlone(feeds: Feeds): Promise<Outputs> {
     this.#onBatch(rowsOf(feeds));
     return this.#run(feeds);
-  }
-
-  async #track<T>(work: () => Promise<T>): Promise<T> {
-    this.#running += 1;
-    try {
-      return await work();
-    } finally {
-      this.#running -= 1;
-      this.#settleIdle();
-    }
   }
 
   #settleIdle(): void {
