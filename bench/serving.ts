@@ -273,16 +273,16 @@ with batching (about 45 µs for the previous build in the same runs), the hello-
 - The inference call: one onnxruntime-node \`run\` on 1–32 rows costs 15–22 µs in a tight loop but 50–100 µs in the
   server, where the HTTP work between two calls evicts the runtime's code and data from the caches. Batching (about
   18–25 rows per call at 32–64 connections) brings that to 3–4 µs per request; without batching every request pays
-  a cold call (about 62 µs per request in all, 77 µs before).
+  a cold call (56–62 µs per request in all, 77 µs before).
 - The rest of \`/predict\` is about 4 µs: a body of lists of numbers is recognised without running the zod schema and
   converted to the input matrix in one loop (anything else takes the full signature conversion, which also words
   the errors), the batcher, and the answer written straight from the output tensors (the bytes \`JSON.stringify\`
   gave).
 
 At one connection every request pays a cold inference call and a cold HTTP path: about 150 µs (180 µs before),
-against about 42 µs for the hello-world route; batching costs no more than no batching there (an idle batcher runs a
-request at once). A 1000-row request costs about 1.9 ms (3.9 ms before: the one-loop conversion), with or without
-batching.
+against about 42 µs for the hello-world route; batching costs what no batching costs there (an idle batcher runs a
+request at once, by the same code). A 1000-row request costs about 1.9 ms (3.9 ms before: the one-loop
+conversion), with or without batching.
 
 Logging every prediction to JSONL: answering a request copies its numbers into a shared buffer (about 0.3 µs), and
 the flush writes the lines in bulk straight from them (about 1.5 µs per line, most of it formatting 17 numbers at
