@@ -35,12 +35,14 @@ export type OnRouted = (served: ServedVersion) => void;
  */
 export class InferenceService {
   readonly #models: ReadonlyMap<string, ModelDeployment>;
+  readonly #first: ModelDeployment | undefined;
   readonly #log: PredictionLog | undefined;
   readonly #metrics: ServingMetrics;
   readonly #background = new Set<Promise<void>>();
 
   constructor(models: readonly ModelDeployment[], metrics: ServingMetrics, log?: PredictionLog) {
     this.#models = new Map(models.map((m) => [m.name, m]));
+    this.#first = this.#models.values().next().value;
     this.#metrics = metrics;
     this.#log = log;
   }
@@ -63,43 +65,42 @@ export class InferenceService {
 
   /** The model named `name` (default: the first), or RESOURCE_DOES_NOT_EXIST. */
   model(name?: string): ModelDeployment {
-    const found = name === undefined ? this.#models.values().next().value : this.#models.get(name);
+    const found = name === undefined ? this.#first : this.#models.get(name);
     if (found !== undefined) return found;
     throw notFound(`No model named ${quoted(name ?? '')} is served here.`, {
       hint: `Served models: ${[...this.#models.keys()].join(', ')}.`,
     });
   }
 
-  async infer(request: InferenceRequest, onRouted: OnRouted = () => {}): Promise<InferenceAnswer> {
+  async infer(request: InferenceRequest, onRouted?: OnRouted): Promise<InferenceAnswer> {
     const deployment = this.model(request.model);
     const sticky = deployment.policy?.stickyHeader;
     const routed = deployment.route({
       version: request.version,
       stickyKey: sticky === undefined ? undefined : request.header(sticky),
     });
-    const started = Date.now();
-    const t0 = performance.now();
-    onRouted(routed.primary.served);
-    let answer: InferenceAnswer & { feeds: ModelFeeds['feeds'] };
+    // Times are taken only for the log: the request metrics use the HTTP layer's own clock.
+    const log = this.#log;
+    const started = log === undefined ? 0 : Date.now();
+    const t0 = log === undefined ? 0 : performance.now();
+    const { served } = routed.primary;
+    let feeds: ModelFeeds;
+    let outputs: Outputs;
     try {
-      answer = await this.#run(routed.primary.served, request);
+      onRouted?.(served);
+      feeds = request.toFeeds(served);
+      outputs = await served.predict(feeds.feeds);
     } catch (error) {
       for (const lease of routed.shadows) lease.release();
       throw error;
     } finally {
       routed.primary.release();
     }
-    this.#record(
-      request.requestId,
-      started,
-      answer.served,
-      answer.feeds,
-      answer.outputs,
-      performance.now() - t0,
-      false,
-    );
+    if (log !== undefined) {
+      this.#record(log, request.requestId, started, served, feeds.feeds, outputs, performance.now() - t0, false);
+    }
     for (const lease of routed.shadows) this.#mirror(lease, request);
-    return answer;
+    return { served, outputs, rows: feeds.rows };
   }
 
   /** Waits for shadow requests still running (at shutdown). */
@@ -121,7 +122,18 @@ export class InferenceService {
     const work = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.#run(served, request))
       .then((shadow) => {
-        this.#record(request.requestId, started, served, shadow.feeds, shadow.outputs, performance.now() - t0, true);
+        const log = this.#log;
+        if (log === undefined) return;
+        this.#record(
+          log,
+          request.requestId,
+          started,
+          served,
+          shadow.feeds,
+          shadow.outputs,
+          performance.now() - t0,
+          true,
+        );
       })
       .catch(() => this.#metrics.shadowFailed(served.name, served.version))
       .finally(() => {
@@ -132,6 +144,7 @@ export class InferenceService {
   }
 
   #record(
+    log: PredictionLog,
     requestId: string,
     startedAt: number,
     served: ServedVersion,
@@ -140,7 +153,7 @@ export class InferenceService {
     latencyMs: number,
     shadow: boolean,
   ): void {
-    this.#log?.record({
+    log.record({
       requestId,
       startedAt,
       model: served.name,

@@ -1,9 +1,21 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { AccumulatedHistogram } from './accumulated-histogram.js';
 
+type RequestLabels = 'model' | 'version' | 'endpoint' | 'code';
+
+/** One (model, version, endpoint, status): what its answers add to the metrics. */
 interface RequestSeries {
-  readonly requests: { inc(): void };
-  readonly errors: { inc(): void } | undefined;
-  readonly latency: { observe(value: number): void };
+  observe(seconds: number): void;
+}
+
+/**
+ * Counts of one (model, version, endpoint, status) since the last scrape, folded into the counters when the
+ * registry reads them (prom-client's per-call label hashing stays off the request path).
+ */
+interface PendingCounts {
+  readonly labels: Readonly<Record<RequestLabels, string>>;
+  requests: number;
+  errors: number;
 }
 
 /** Label combinations are few (models × versions × endpoints × statuses); the cache is bounded all the same. */
@@ -27,12 +39,13 @@ export interface RequestObservation {
  */
 export class ServingMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'model' | 'version' | 'endpoint' | 'code'>;
-  readonly #errors: Counter<'model' | 'version' | 'endpoint' | 'code'>;
-  readonly #latency: Histogram<'model' | 'version' | 'endpoint'>;
+  readonly #requests: Counter<RequestLabels>;
+  readonly #errors: Counter<RequestLabels>;
+  readonly #latency: AccumulatedHistogram<'model' | 'version' | 'endpoint'>;
   readonly #batchRows: Histogram<'model' | 'version'>;
   readonly #shadowErrors: Counter<'model' | 'version'>;
   readonly #series = new Map<string, RequestSeries>();
+  readonly #pending: PendingCounts[] = [];
   readonly #batchSeries = new Map<string, { observe(value: number): void }>();
 
   constructor() {
@@ -42,14 +55,16 @@ export class ServingMetrics {
       help: 'HTTP requests answered, by model, version, endpoint and status code.',
       labelNames: ['model', 'version', 'endpoint', 'code'],
       registers,
+      collect: () => this.#fold('requests'),
     });
     this.#errors = new Counter({
       name: 'slipway_serving_errors_total',
       help: 'HTTP requests answered with a 4xx or 5xx status.',
       labelNames: ['model', 'version', 'endpoint', 'code'],
       registers,
+      collect: () => this.#fold('errors'),
     });
-    this.#latency = new Histogram({
+    this.#latency = new AccumulatedHistogram({
       name: 'slipway_serving_request_duration_seconds',
       help: 'Time from receiving a request to sending its answer.',
       labelNames: ['model', 'version', 'endpoint'],
@@ -71,16 +86,79 @@ export class ServingMetrics {
     });
   }
 
+  /**
+   * What one endpoint's answers add to the metrics, as a function of the answering model, version, status and
+   * seconds: the series of the last combination is kept at hand (a server mostly answers one), the others found
+   * in the shared cache.
+   */
+  endpoint(endpoint: string): (model: string, version: string, status: number, seconds: number) => void {
+    let last: { model: string; version: string; status: number; series: RequestSeries } | undefined;
+    return (model, version, status, seconds) => {
+      if (last === undefined || last.model !== model || last.version !== version || last.status !== status) {
+        last = { model, version, status, series: this.#seriesOf({ model, version, endpoint, status, seconds }) };
+      }
+      last.series.observe(seconds);
+    };
+  }
+
   observeRequest(o: RequestObservation): void {
+    this.#seriesOf(o).observe(o.seconds);
+  }
+
+  #seriesOf(o: RequestObservation): RequestSeries {
     const key = `${o.model}\u0000${o.version}\u0000${o.endpoint}\u0000${o.status}`;
     let series = this.#series.get(key);
     if (series === undefined) {
-      series = this.#requestSeries(o);
-      if (this.#series.size < MAX_CACHED_SERIES) this.#series.set(key, series);
+      const cached = this.#series.size < MAX_CACHED_SERIES;
+      series = cached ? this.#pendingSeries(o) : this.#directSeries(o);
+      if (cached) this.#series.set(key, series);
     }
-    series.requests.inc();
-    series.errors?.inc();
-    series.latency.observe(o.seconds);
+    return series;
+  }
+
+  /** A cached series: counts wait for the next scrape, latencies go to the histogram's own series. */
+  #pendingSeries(o: RequestObservation): RequestSeries {
+    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
+    const counts: PendingCounts = {
+      labels: Object.freeze({ ...labels, code: String(o.status) }),
+      requests: 0,
+      errors: 0,
+    };
+    this.#pending.push(counts);
+    const latency = this.#latency.series(labels);
+    const error = o.status >= 400 ? 1 : 0;
+    return {
+      observe(seconds) {
+        counts.requests += 1;
+        counts.errors += error;
+        latency.observe(seconds);
+      },
+    };
+  }
+
+  /** Beyond the cache bound: straight to prom-client, as every answer once was. */
+  #directSeries(o: RequestObservation): RequestSeries {
+    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
+    const code = String(o.status);
+    const latency = this.#latency.series(labels);
+    return {
+      observe: (seconds) => {
+        this.#requests.inc({ ...labels, code });
+        if (o.status >= 400) this.#errors.inc({ ...labels, code });
+        latency.observe(seconds);
+      },
+    };
+  }
+
+  /** Adds the counts waiting since the last scrape to a counter (called by prom-client as it reads it). */
+  #fold(which: 'requests' | 'errors'): void {
+    const counter = which === 'requests' ? this.#requests : this.#errors;
+    for (const counts of this.#pending) {
+      const n = counts[which];
+      if (n === 0) continue;
+      counter.inc(counts.labels, n);
+      counts[which] = 0;
+    }
   }
 
   observeBatch(model: string, version: string, rows: number): void {
@@ -91,17 +169,6 @@ export class ServingMetrics {
       if (this.#batchSeries.size < MAX_CACHED_SERIES) this.#batchSeries.set(key, series);
     }
     series.observe(rows);
-  }
-
-  /** The label children of one (model, version, endpoint, status): looked up once, not on every request. */
-  #requestSeries(o: RequestObservation): RequestSeries {
-    const labels = { model: o.model, version: o.version, endpoint: o.endpoint };
-    const code = String(o.status);
-    return {
-      requests: this.#requests.labels({ ...labels, code }),
-      errors: o.status >= 400 ? this.#errors.labels({ ...labels, code }) : undefined,
-      latency: this.#latency.labels(labels),
-    };
   }
 
   shadowFailed(model: string, version: string): void {

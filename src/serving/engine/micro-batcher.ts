@@ -1,5 +1,12 @@
 import { SlipwayError } from '../../domain/errors.js';
-import { concatRows, type Feeds, rowCount, sliceRows, type Tensor } from '../../models/tensor/tensor.js';
+import {
+  allocateTensorData,
+  type Feeds,
+  rowCount,
+  type Tensor,
+  type TensorDataByDtype,
+  type TensorDtype,
+} from '../../models/tensor/tensor.js';
 
 export type Outputs = Record<string, Tensor>;
 export type RunBatch = (feeds: Feeds) => Promise<Outputs>;
@@ -32,8 +39,6 @@ export const DEFAULT_BATCHING: BatchingOptions = {
 interface Job {
   readonly feeds: Feeds;
   readonly rows: number;
-  /** Requests batch together only when every input has the same dtype and trailing dimensions. */
-  readonly key: string;
   readonly queuedAt: number;
   readonly resolve: (outputs: Outputs) => void;
   readonly reject: (error: unknown) => void;
@@ -44,10 +49,20 @@ const overloaded = (why: string) =>
     hint: 'Retry after the delay in the Retry-After header, or add replicas.',
   });
 
-const keyOf = (feeds: Feeds): string =>
-  Object.entries(feeds)
-    .map(([name, t]) => `${name}\u0000${t.dtype}\u0000${t.shape.slice(1).join(',')}`)
-    .join('\u0001');
+/** Whether two requests can share an inference call: the same inputs, each of the same dtype and trailing dimensions. */
+function sameLayout(a: Feeds, b: Feeds): boolean {
+  if (a === b) return true;
+  let inputs = 0;
+  for (const name in a) {
+    const x = a[name] as Tensor;
+    const y = b[name];
+    if (y === undefined || x.dtype !== y.dtype || x.shape.length !== y.shape.length) return false;
+    for (let d = 1; d < x.shape.length; d++) if (x.shape[d] !== y.shape[d]) return false;
+    inputs += 1;
+  }
+  for (const _ in b) inputs -= 1;
+  return inputs === 0;
+}
 
 /**
  * Adaptive micro-batching for one model version: requests that arrive while an inference call runs (or within
@@ -59,7 +74,7 @@ export class MicroBatcher {
   readonly #run: RunBatch;
   readonly #options: BatchingOptions;
   readonly #onBatch: (rows: number) => void;
-  readonly #queue: Job[] = [];
+  #queue: Job[] = [];
   #queuedRows = 0;
   #running = 0;
   #scheduled = false;
@@ -78,15 +93,16 @@ export class MicroBatcher {
 
   /** Runs `feeds` in some inference call and resolves with this request's rows of every output. */
   submit(feeds: Feeds): Promise<Outputs> {
-    if (!this.#options.enabled) return this.#track(() => this.#runAlone(feeds));
-    // Idle: run now, alone (no latency added at low load). Busy: queue for the next call, with the others.
-    if (this.#running === 0 && this.#queue.length === 0 && this.#options.maxDelayMs === 0) return this.#runNow(feeds);
+    // Batching off, or idle: run now, alone (no latency added at low load), both by the same code, so an idle
+    // batcher costs what no batching costs. Busy: queue for the next call, with the others.
+    const idle = this.#running === 0 && this.#queue.length === 0 && this.#options.maxDelayMs === 0;
+    if (!this.#options.enabled || idle) return this.#runNow(feeds);
     const rows = rowsOf(feeds);
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueueRows) {
       return Promise.reject(overloaded(`more than ${this.#options.maxQueueRows} rows are waiting`));
     }
     return new Promise<Outputs>((resolve, reject) => {
-      this.#queue.push({ feeds, rows, key: keyOf(feeds), queuedAt: performance.now(), resolve, reject });
+      this.#queue.push({ feeds, rows, queuedAt: performance.now(), resolve, reject });
       this.#queuedRows += rows;
       this.#schedule();
     });
@@ -98,13 +114,32 @@ export class MicroBatcher {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** One inference call for `feeds` alone, counted as running until it settles (one promise step, no more). */
   #runNow(feeds: Feeds): Promise<Outputs> {
     this.#running += 1;
-    return this.#runAlone(feeds).finally(() => {
-      this.#running -= 1;
-      this.#schedule();
-      this.#settleIdle();
-    });
+    let call: Promise<Outputs>;
+    try {
+      this.#onBatch(rowsOf(feeds));
+      call = this.#run(feeds);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    return call.then(
+      (outputs) => {
+        this.#finished();
+        return outputs;
+      },
+      (error: unknown) => {
+        this.#finished();
+        throw error;
+      },
+    );
+  }
+
+  #finished(): void {
+    this.#running -= 1;
+    this.#schedule();
+    this.#settleIdle();
   }
 
   #schedule(): void {
@@ -138,20 +173,23 @@ export class MicroBatcher {
   /** The oldest request and every later compatible one that fits, in arrival order; stale requests get 503. */
   #take(): Job[] {
     this.#expire();
-    const first = this.#queue[0];
+    const queue = this.#queue;
+    const first = queue[0];
     if (first === undefined) return [];
-    const batch: Job[] = [];
-    let rows = 0;
-    for (let i = 0; i < this.#queue.length; ) {
-      const job = this.#queue[i] as Job;
-      const fits = batch.length === 0 || rows + job.rows <= this.#options.maxBatchRows;
-      if (job.key === first.key && fits) {
+    const max = this.#options.maxBatchRows;
+    const batch: Job[] = [first];
+    const left: Job[] = [];
+    let rows = first.rows;
+    let i = 1;
+    for (; i < queue.length && rows < max; i++) {
+      const job = queue[i] as Job;
+      if (rows + job.rows <= max && sameLayout(job.feeds, first.feeds)) {
         batch.push(job);
         rows += job.rows;
-        this.#queue.splice(i, 1);
-      } else i += 1;
-      if (rows >= this.#options.maxBatchRows) break;
+      } else left.push(job);
     }
+    // One pass, not a splice per job: the queue keeps the jobs not taken, in order.
+    this.#queue = i === queue.length ? left : left.concat(queue.slice(i));
     this.#queuedRows -= rows;
     return batch;
   }
@@ -170,13 +208,12 @@ export class MicroBatcher {
     const [only] = batch;
     if (batch.length === 1 && only !== undefined) return this.#settleAlone(only);
     try {
-      const total = batch.reduce((sum, job) => sum + job.rows, 0);
-      const outputs = await this.#runAlone(concatFeeds(batch.map((job) => job.feeds)));
+      let total = 0;
+      for (const job of batch) total += job.rows;
+      const outputs = await this.#runAlone(concatFeeds(batch, total));
       const parts = splitOutputs(outputs, batch, total);
       return () => {
-        batch.forEach((job, i) => {
-          job.resolve(parts[i] as Outputs);
-        });
+        for (let i = 0; i < batch.length; i++) (batch[i] as Job).resolve(parts[i] as Outputs);
       };
     } catch {
       // One bad request must not fail its neighbours: run each alone, so only the culprit fails.
@@ -202,16 +239,6 @@ export class MicroBatcher {
     return this.#run(feeds);
   }
 
-  async #track<T>(work: () => Promise<T>): Promise<T> {
-    this.#running += 1;
-    try {
-      return await work();
-    } finally {
-      this.#running -= 1;
-      this.#settleIdle();
-    }
-  }
-
   #settleIdle(): void {
     if (this.pending > 0) return;
     const waiters = this.#idleWaiters;
@@ -221,25 +248,68 @@ export class MicroBatcher {
 }
 
 function rowsOf(feeds: Feeds): number {
-  const first = Object.values(feeds)[0];
-  return first === undefined ? 0 : rowCount(first);
+  for (const name in feeds) return rowCount(feeds[name] as Tensor);
+  return 0;
 }
 
-function concatFeeds(all: readonly Feeds[]): Feeds {
-  const first = all[0] ?? {};
-  return Object.fromEntries(Object.keys(first).map((name) => [name, concatRows(all.map((f) => f[name] as Tensor))]));
+/** Elements in one row of a tensor (the product of its trailing dimensions). */
+function rowWidth(shape: readonly number[]): number {
+  let width = 1;
+  for (let d = 1; d < shape.length; d++) width *= shape[d] as number;
+  return width;
 }
 
-/** Each job's rows of every output; throws (so the jobs run alone) when an output is not row-aligned. */
+/** The jobs' inputs stacked row-wise (their layouts were checked alike when they were taken). */
+function concatFeeds(batch: readonly Job[], total: number): Feeds {
+  const first = (batch[0] as Job).feeds;
+  const feeds: Record<string, Tensor> = {};
+  for (const name in first) {
+    const head = first[name] as Tensor;
+    const data = allocateTensorData(head.dtype, total * rowWidth(head.shape));
+    let offset = 0;
+    for (const job of batch) {
+      const part = (job.feeds[name] as Tensor).data;
+      copyInto(data, part, offset);
+      offset += part.length;
+    }
+    feeds[name] = { dtype: head.dtype, shape: [total, ...head.shape.slice(1)], data };
+  }
+  return feeds;
+}
+
+function copyInto(target: TensorDataByDtype[TensorDtype], source: TensorDataByDtype[TensorDtype], offset: number) {
+  if (Array.isArray(target)) {
+    for (let i = 0; i < source.length; i++) target[offset + i] = (source as string[])[i] as string;
+    return;
+  }
+  (target as Float64Array).set(source as Float64Array, offset);
+}
+
+/**
+ * Each job's rows of every output; throws (so the jobs run alone) when an output is not row-aligned. Numeric
+ * rows are views of the batch's output (no copy); string rows are copied.
+ */
 function splitOutputs(outputs: Outputs, batch: readonly Job[], total: number): Outputs[] {
-  const parts: Outputs[] = batch.map(() => ({}));
-  for (const [name, tensor] of Object.entries(outputs)) {
+  const parts: Record<string, Tensor>[] = batch.map(() => ({}));
+  for (const name in outputs) {
+    const tensor = outputs[name] as Tensor;
     if (tensor.shape[0] !== total) throw new RangeError(`output ${name} is not one row per input row`);
+    const width = rowWidth(tensor.shape);
+    const tail = tensor.shape.slice(1);
+    const data = tensor.data;
     let start = 0;
-    batch.forEach((job, i) => {
-      (parts[i] as Outputs)[name] = sliceRows(tensor, start, start + job.rows);
-      start += job.rows;
-    });
+    for (let i = 0; i < batch.length; i++) {
+      const rows = (batch[i] as Job).rows;
+      const from = start * width;
+      const to = (start + rows) * width;
+      const slice = Array.isArray(data) ? data.slice(from, to) : data.subarray(from, to);
+      (parts[i] as Record<string, Tensor>)[name] = {
+        dtype: tensor.dtype,
+        shape: [rows, ...tail],
+        data: slice as TensorDataByDtype[TensorDtype],
+      };
+      start += rows;
+    }
   }
   return parts;
 }

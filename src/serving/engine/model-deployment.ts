@@ -16,6 +16,8 @@ export interface Routed {
   readonly shadows: readonly Lease[];
 }
 
+const NO_SHADOWS: readonly Lease[] = Object.freeze([]);
+
 const notReady = (name: string) =>
   new SlipwayError('TEMPORARILY_UNAVAILABLE', `The model '${name}' has no version ready to serve.`, {
     hint: 'Wait for the model to load; GET /v2/health/ready answers when it is.',
@@ -69,7 +71,8 @@ export class ModelDeployment {
     const sticky = policy.stickyHeader === undefined ? undefined : request.stickyKey;
     const fraction = sticky === undefined ? this.#random() : stickyFraction(sticky);
     const primary = this.#lease(pickRoute(policy.routes, fraction));
-    const shadows = (policy.shadow ?? []).map((version) => this.#lease(version));
+    const shadow = policy.shadow;
+    const shadows = shadow === undefined || shadow.length === 0 ? NO_SHADOWS : shadow.map((v) => this.#lease(v));
     return { primary, shadows };
   }
 

@@ -52,6 +52,22 @@ export function hostAllowed(header: string | undefined, allowed: readonly string
   return allowed.some((entry) => entry === value || entry === hostName(value));
 }
 
+/** `hostAllowed` for a fixed allowlist, with the answer for each Host value seen remembered (a few hundred at most). */
+function hostCheck(allowedHosts: readonly string[]): (header: string | undefined) => boolean {
+  const allowed = allowedHosts.map((h) => h.toLowerCase());
+  if (allowed.includes('*')) return () => true;
+  const seen = new Map<string, boolean>();
+  return (header) => {
+    if (header === undefined) return false;
+    let ok = seen.get(header);
+    if (ok === undefined) {
+      ok = hostAllowed(header, allowed);
+      if (seen.size < 256) seen.set(header, ok);
+    }
+    return ok;
+  };
+}
+
 const forbidden = (message: string, hint: string) => new SlipwayError('PERMISSION_DENIED', message, { hint });
 
 /** Guards and headers, given the app's closing state (answers then ask keep-alive clients to let go). */
@@ -59,37 +75,48 @@ export interface GuardState {
   readonly closing: () => boolean;
 }
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 /**
  * One synchronous onRequest hook (the cheapest kind): the request id and security headers on the reply, the Host
- * allowlist, and on POST the cross-site and media-type checks. While the server closes, answers carry
- * `Connection: close`, so keep-alive clients let go once their requests are answered.
+ * allowlist, and on POST the cross-site check; routes whose `config.serving` asks for a media type get their own
+ * onRequest hook checking it, attached once when the route is added (so no request looks its route's config up).
+ * While the server closes, answers carry `Connection: close`, so keep-alive clients let go once their requests
+ * are answered. Register before the routes.
  */
 export function registerGuards(app: FastifyInstance, options: GuardOptions, state: GuardState): void {
-  const allowed = options.allowedHosts.map((h) => h.toLowerCase());
+  const hostOk = hostCheck(options.allowedHosts);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
+    for (const [name, value] of SECURITY_HEADER_ENTRIES) reply.header(name, value);
     reply.header('x-request-id', request.id);
     if (state.closing()) reply.header('connection', 'close');
-    try {
-      checkRequest(request, allowed);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
+    done(refusal(request, hostOk));
+  });
+  app.addHook('onRoute', (route) => {
+    const serving = route.config?.serving;
+    const accepted = serving?.json === true ? JSON_ONLY : serving?.binary === true ? JSON_OR_BINARY : undefined;
+    if (accepted === undefined) return;
+    // First of the route's own hooks, as when it was part of the global one.
+    route.onRequest = withHook(route.onRequest, (request, _reply, done) => {
+      done(request.method === 'POST' ? mediaTypeRefusal(request, accepted) : undefined);
+    });
   });
 }
 
-function checkRequest(request: FastifyRequest, allowed: readonly string[]): void {
-  if (!hostAllowed(request.headers.host, allowed)) {
-    throw forbidden('Invalid Host header.', 'Add the host name to --allowed-hosts to allow it.');
+/** `hook` followed by a route's own hooks (none, one or a list). */
+export function withHook<H>(hooks: H | readonly H[] | undefined, hook: H): H[] {
+  if (hooks === undefined) return [hook];
+  return Array.isArray(hooks) ? [hook, ...(hooks as readonly H[])] : [hook, hooks as H];
+}
+
+function refusal(request: FastifyRequest, hostOk: (header: string | undefined) => boolean): SlipwayError | undefined {
+  if (!hostOk(request.headers.host)) {
+    return forbidden('Invalid Host header.', 'Add the host name to --allowed-hosts to allow it.');
   }
-  if (request.method !== 'POST') return;
-  if (request.headers['sec-fetch-site'] === 'cross-site') {
-    throw forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
+  if (request.method === 'POST' && request.headers['sec-fetch-site'] === 'cross-site') {
+    return forbidden('Cross-site request refused.', 'Call the inference API from a server or a same-origin page.');
   }
-  const serving = request.routeOptions.config?.serving;
-  if (serving?.json === true) checkMediaType(request, JSON_ONLY);
-  else if (serving?.binary === true) checkMediaType(request, JSON_OR_BINARY);
+  return undefined;
 }
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
@@ -97,10 +124,13 @@ const mediaType = (header: string | undefined): string => (header ?? '').split('
 const JSON_ONLY: readonly string[] = ['application/json'];
 const JSON_OR_BINARY: readonly string[] = ['application/json', 'application/octet-stream'];
 
-function checkMediaType(request: FastifyRequest, accepted: readonly string[]): void {
-  const sent = mediaType(request.headers['content-type']);
-  if (accepted.includes(sent)) return;
-  throw new SlipwayError(
+function mediaTypeRefusal(request: FastifyRequest, accepted: readonly string[]): SlipwayError | undefined {
+  const header = request.headers['content-type'];
+  // The common case, exactly as clients send it, without splitting the header.
+  if (header !== undefined && accepted.includes(header)) return undefined;
+  const sent = mediaType(header);
+  if (accepted.includes(sent)) return undefined;
+  return new SlipwayError(
     'UNSUPPORTED_MEDIA_TYPE',
     `Unsupported Content-Type${sent === '' ? ' (none)' : ''}; this endpoint accepts ${accepted.join(', ')}.`,
     { hint: 'Send the body with Content-Type: application/json.' },

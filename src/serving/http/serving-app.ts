@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { REQUEST_ID_PATTERN } from '../../contract/inference/predict.js';
@@ -9,7 +8,8 @@ import { registerOipRoutes } from '../protocols/oip-routes.js';
 import { registerPredictRoutes } from '../protocols/predict-routes.js';
 import { type DeploymentStatusSource, registerDeploymentRoute } from './deployment-route.js';
 import { servingErrorReply } from './error-status.js';
-import { registerBodyParsers, registerGuards } from './http-guards.js';
+import { registerBodyParsers, registerGuards, withHook } from './http-guards.js';
+import { newRequestId } from './request-id.js';
 import { MODEL_NAME_HEADER, MODEL_VERSION_HEADER } from './route-support.js';
 
 export interface ServingAppOptions {
@@ -28,7 +28,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 /** The caller's X-Request-Id when it is safe to log and echo, else a new UUID. */
 function requestId(raw: IncomingMessage): string {
   const given = raw.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : newRequestId();
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, log?: FastifyBaseLogger) {
@@ -49,23 +49,25 @@ const notFound = (request: FastifyRequest) =>
     },
   );
 
-/** Per-model request metrics for the inference routes, from the version header the route set. */
+/**
+ * Per-model request metrics for the inference routes (`config.serving.inference`), from the version headers the
+ * route set: an onResponse hook of their own, attached once when each is added, knowing its endpoint.
+ */
 function registerMetricsHook(app: FastifyInstance, service: InferenceService): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    if (request.routeOptions.config?.serving?.inference === true) observe(service, request, reply);
-    done();
-  });
-}
-
-function observe(service: InferenceService, request: FastifyRequest, reply: FastifyReply): void {
-  const name = reply.getHeader(MODEL_NAME_HEADER);
-  const version = reply.getHeader(MODEL_VERSION_HEADER);
-  service.metrics.observeRequest({
-    model: typeof name === 'string' ? name : (service.models()[0]?.name ?? ''),
-    version: typeof version === 'string' ? version : '',
-    endpoint: request.routeOptions.url ?? '',
-    status: reply.statusCode,
-    seconds: reply.elapsedTime / 1000,
+  app.addHook('onRoute', (route) => {
+    if (route.config?.serving?.inference !== true) return;
+    const observe = service.metrics.endpoint(route.url);
+    route.onResponse = withHook(route.onResponse, (_request, reply, done) => {
+      const name = reply.getHeader(MODEL_NAME_HEADER);
+      const version = reply.getHeader(MODEL_VERSION_HEADER);
+      observe(
+        typeof name === 'string' ? name : (service.models()[0]?.name ?? ''),
+        typeof version === 'string' ? version : '',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
   });
 }
 

@@ -28,11 +28,12 @@ export function predictionsUrl(base: string): URL {
 export function httpPredictionSink(base: string, options: HttpSinkOptions = {}): PredictionSink {
   const url = predictionsUrl(base);
   const chunk = options.chunkEntries ?? 500;
-  const post = async (entries: readonly PredictionLogEntry[]) => {
+  /** Posts entries given as JSON texts: the body is `{"entries":[…]}`. */
+  const post = async (entries: readonly string[]) => {
     const reply = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ entries }),
+      body: `{"entries":[${entries.join(',')}]}`,
       redirect: 'error',
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
@@ -44,10 +45,12 @@ export function httpPredictionSink(base: string, options: HttpSinkOptions = {}):
       );
     }
   };
+  const writeJson = async (entries: readonly string[]) => {
+    for (let i = 0; i < entries.length; i += chunk) await post(entries.slice(i, i + chunk));
+  };
   return {
-    async write(entries) {
-      for (let i = 0; i < entries.length; i += chunk) await post(entries.slice(i, i + chunk));
-    },
+    write: (entries: readonly PredictionLogEntry[]) => writeJson(entries.map((entry) => JSON.stringify(entry))),
+    writeJson,
     close: async () => {},
   };
 }

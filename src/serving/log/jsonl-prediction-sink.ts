@@ -9,11 +9,13 @@ import type { PredictionLogEntry, PredictionSink } from './prediction-log.js';
 export async function openJsonlPredictionSink(file: string): Promise<PredictionSink> {
   await mkdir(dirname(file), { recursive: true });
   const handle: FileHandle = await open(file, 'a', 0o600);
+  const writeJson = async (entries: readonly string[]): Promise<void> => {
+    if (entries.length === 0) return;
+    await handle.appendFile(`${entries.join('\n')}\n`, 'utf8');
+  };
   return {
-    async write(entries: readonly PredictionLogEntry[]): Promise<void> {
-      if (entries.length === 0) return;
-      await handle.appendFile(`${entries.map((entry) => JSON.stringify(entry)).join('\n')}\n`, 'utf8');
-    },
+    write: (entries: readonly PredictionLogEntry[]) => writeJson(entries.map((entry) => JSON.stringify(entry))),
+    writeJson,
     close: () => handle.close(),
   };
 }

@@ -1,5 +1,7 @@
-import type { Tensor } from '../../models/tensor/tensor.js';
-import { tensorToJson } from '../../models/tensor/tensor.js';
+import { type CapturedPrediction, PredictionCapture, type PredictionEvent } from './captured-prediction.js';
+import { capturedJson, eventEntry } from './prediction-json.js';
+
+export type { PredictionEvent } from './captured-prediction.js';
 
 /** One answered request, as logged (snake_case: the JSONL file and the control plane's API share it). */
 export interface PredictionRecord {
@@ -30,6 +32,12 @@ export type PredictionLogEntry = PredictionRecord | FeedbackRecord;
 /** Where log batches go: a local JSONL file, the control plane (`POST /api/v1/predictions`), a test array. */
 export interface PredictionSink {
   write(entries: readonly PredictionLogEntry[]): Promise<void>;
+  /**
+   * Optional, and preferred when present: the same entries as JSON texts, each exactly what `JSON.stringify`
+   * gives for the entry. The log writes them straight from the numbers it buffered, without building the entry
+   * objects first (sinks that write JSON anyway: the JSONL file, the control plane).
+   */
+  writeJson?(entries: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,65 +59,30 @@ export const DEFAULT_PREDICTION_LOG: PredictionLogOptions = {
   maxPending: 100_000,
 };
 
-/** A prediction as the request path hands it over: tensors, turned into JSON only when flushed. */
-export interface PredictionEvent {
-  readonly requestId: string;
-  readonly startedAt: number;
-  readonly model: string;
-  readonly version: string;
-  readonly inputs: Readonly<Record<string, Tensor>>;
-  readonly outputs: Readonly<Record<string, Tensor>>;
-  readonly latencyMs: number;
-  readonly shadow: boolean;
-}
+/** A buffered entry: a captured prediction, a prediction kept whole (tensors not capturable), or feedback. */
+type Pending = CapturedPrediction | PredictionEvent | FeedbackRecord;
 
-type Pending = PredictionEvent | FeedbackRecord;
+const isFeedback = (item: Pending): item is FeedbackRecord => 'kind' in item;
+const isCaptured = (item: Pending): item is CapturedPrediction => 'chunk' in item;
 
-const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+/** A buffered entry as its JSON text. */
+const entryJson = (item: Pending): string =>
+  isFeedback(item) ? JSON.stringify(item) : isCaptured(item) ? capturedJson(item) : JSON.stringify(eventEntry(item));
 
-/** A tensor as nested JSON lists, as `tensorToJson` gives it, with a fast path for plain numeric vectors and matrices. */
-function tensorJson(tensor: Tensor): unknown {
-  const plain = tensor.data instanceof Float32Array || tensor.data instanceof Float64Array;
-  const rank = tensor.shape.length;
-  if (!plain || rank === 0 || rank > 2) return tensorToJson(tensor);
-  const data = tensor.data as Float32Array | Float64Array;
-  if (rank === 1) return Array.from(data, finite);
-  const width = tensor.shape[1] ?? 0;
-  return Array.from({ length: tensor.shape[0] ?? 0 }, (_, row) =>
-    Array.from(data.subarray(row * width, (row + 1) * width), finite),
-  );
-}
-
-const tensorsToJson = (tensors: Readonly<Record<string, Tensor>>) => {
-  // Prototype-less: the model names its inputs and outputs, and one named __proto__ must stay a plain key.
-  const out: Record<string, unknown> = Object.create(null);
-  for (const [name, tensor] of Object.entries(tensors)) out[name] = tensorJson(tensor);
-  return out;
-};
-
-function toEntry(item: Pending): PredictionLogEntry {
-  if ('kind' in item) return item;
-  return {
-    kind: 'prediction',
-    request_id: item.requestId,
-    time: new Date(item.startedAt).toISOString(),
-    model: item.model,
-    version: item.version,
-    inputs: tensorsToJson(item.inputs),
-    outputs: tensorsToJson(item.outputs),
-    latency_ms: Math.round(item.latencyMs * 1000) / 1000,
-    shadow: item.shadow,
-  };
-}
+/** A buffered entry as an object, for sinks that take objects. */
+const toEntry = (item: Pending): PredictionLogEntry =>
+  isFeedback(item) ? item : isCaptured(item) ? (JSON.parse(capturedJson(item)) as PredictionRecord) : eventEntry(item);
 
 /**
  * The prediction log of a serving process: sampled, buffered in memory and written in batches off the request
- * path (tensors become JSON only at flush time). `close()` flushes what is left.
+ * path. Recording copies a prediction's numbers into a shared chunk (no tensor, typed array or JSON of the
+ * request is kept alive); the flush writes them as JSON lines in bulk. `close()` flushes what is left.
  */
 export class PredictionLog {
   readonly #sink: PredictionSink;
   readonly #options: PredictionLogOptions;
   readonly #random: () => number;
+  readonly #capture = new PredictionCapture();
   #buffer: Pending[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -130,7 +103,7 @@ export class PredictionLog {
   /** Records a prediction if sampled; returns whether it was. */
   record(event: PredictionEvent): boolean {
     if (this.#closed || !this.#sampled()) return false;
-    this.#push(event);
+    this.#push(this.#capture.capture(event) ?? event);
     return true;
   }
 
@@ -168,7 +141,9 @@ export class PredictionLog {
 
   async #write(batch: readonly Pending[]): Promise<void> {
     try {
-      await this.#sink.write(batch.map(toEntry));
+      const sink = this.#sink;
+      if (sink.writeJson !== undefined) await sink.writeJson(batch.map(entryJson));
+      else await sink.write(batch.map(toEntry));
     } catch {
       // Keep the batch for the next flush, within bounds: the log never blocks or fails a prediction.
       const kept = [...batch, ...this.#buffer];

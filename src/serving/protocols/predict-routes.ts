@@ -2,31 +2,34 @@ import type { FastifyInstance } from 'fastify';
 import { feedbackRequestSchema, predictRequestSchema } from '../../contract/inference/predict.js';
 import { SlipwayError } from '../../domain/errors.js';
 import { parseScoringRequest } from '../../models/scoring/parse-scoring-request.js';
-import { outputRecords, rowValue } from '../../models/scoring/render-predictions.js';
+import { DEFAULT_SCORING_LIMITS } from '../../models/scoring/scoring-error.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
-import type { Tensor } from '../../models/tensor/tensor.js';
+import type { ServedVersion } from '../engine/served-version.js';
 import { markServed, parseBody, requestContext } from '../http/route-support.js';
 import type { InferenceService } from '../inference-service.js';
+import { predictionsJson } from './predict-json.js';
+import { listRows, numericRowFeeds } from './predict-rows.js';
 
-/** One prediction per row: a single output's value, or `{output: value}` when the model has several. */
-export function rowPredictions(outputs: Readonly<Record<string, Tensor>>, rows: number): unknown[] {
-  const tensors = Object.values(outputs);
-  const [only] = tensors;
-  if (tensors.length !== 1 || only === undefined) return outputRecords(outputs, rows);
-  return Array.from({ length: rows }, (_, row) => rowValue(only, row));
-}
+export { rowPredictions } from './predict-json.js';
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /** `POST /predict` (rows in, one prediction per row out) and `POST /feedback` (late ground truth). */
 export function registerPredictRoutes(app: FastifyInstance, service: InferenceService): void {
   app.post('/predict', { config: { serving: { inference: true, json: true } } }, async (request, reply) => {
-    const body = parseBody(predictRequestSchema, request.body, 'predict');
-    // Rows as lists or as records: MLflow's `instances` takes both, so its parsing and checks apply.
-    const { payload } = parseScoringRequest({ instances: body.inputs });
-    const answer = await service.infer(
-      { ...requestContext(request), toFeeds: (served) => toModelFeeds(payload, served.model) },
-      markServed(reply),
-    );
-    return { predictions: rowPredictions(answer.outputs, answer.rows) };
+    // Lists of values (most requests) skip the schema, which would accept them as they are.
+    const rows = listRows(request.body);
+    const inputs = rows ?? parseBody(predictRequestSchema, request.body, 'predict').inputs;
+    // Rows as lists or as records: MLflow's `instances` takes both, so its parsing and checks apply. Lists can
+    // only break its row limit; below it, the payload is needed only when the fast conversion does not apply.
+    const scoring = () => parseScoringRequest({ instances: inputs }).payload;
+    let payload = rows === undefined || rows.length > DEFAULT_SCORING_LIMITS.maxRows ? scoring() : undefined;
+    const toFeeds = (served: ServedVersion) =>
+      (rows === undefined ? undefined : numericRowFeeds(rows, served.model)) ??
+      toModelFeeds((payload ??= scoring()), served.model);
+    const answer = await service.infer({ ...requestContext(request), toFeeds }, markServed(reply));
+    // Written straight from the tensors: the same text JSON.stringify would give, without the objects.
+    return reply.type(JSON_UTF8).send(predictionsJson(answer.outputs, answer.rows));
   });
 
   app.post('/feedback', { config: { serving: { json: true } } }, async (request) => {
