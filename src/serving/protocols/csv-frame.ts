@@ -1,17 +1,8 @@
 import { parse } from 'csv-parse/sync';
+import { type CsvCellReader, csvCellReader } from '../../models/scoring/csv-cell.js';
 import type { ScoringPayload } from '../../models/scoring/parse-scoring-request.js';
 import { DEFAULT_SCORING_LIMITS, type ScoringLimits, scoringError } from '../../models/scoring/scoring-error.js';
 import type { ColumnType, ModelSignature } from '../../models/signature/model-signature.js';
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL: Readonly<Record<string, number>> = {
-  nan: Number.NaN,
-  inf: Infinity,
-  '-inf': -Infinity,
-  '+inf': Infinity,
-};
-const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, false: false };
-const TEXT: ReadonlySet<ColumnType> = new Set(['string', 'binary', 'datetime']);
 
 /**
  * A `text/csv` scoring body (what `pandas.DataFrame.to_csv(index=False)` writes: a header row, then one row per
@@ -32,11 +23,11 @@ export function csvFrame(
   const types = new Map(
     signature?.inputs.kind === 'columns' ? signature.inputs.columns.map((c) => [c.name, c.type] as const) : [],
   );
-  const readers = header.map((name) => cellReader(types.get(name)));
+  const readers = header.map((name) => csvCellReader(types.get(name)));
   return {
     kind: 'frame',
     columns: header,
-    rows: rows.map((row) => row.map((cell, i) => (readers[i] as CellReader)(cell))),
+    rows: rows.map((row) => row.map((cell, i) => (readers[i] as CsvCellReader)(cell))),
   };
 }
 
@@ -56,22 +47,4 @@ function parseCsv(text: string, limits: ScoringLimits): string[][] {
         (typeof line === 'number' ? `: line ${line} is malformed.` : '.'),
     );
   }
-}
-
-type CellReader = (cell: string) => unknown;
-
-function cellReader(type: ColumnType | undefined): CellReader {
-  if (type !== undefined && TEXT.has(type)) return (cell) => cell;
-  if (type === 'boolean') return (cell) => (cell === '' ? null : (BOOLEAN[cell.toLowerCase()] ?? cell));
-  return inferred;
-}
-
-/** A cell without a (text or boolean) column type: a number if it reads as one, missing if empty, else text. */
-function inferred(cell: string): unknown {
-  if (cell === '') return null;
-  const trimmed = cell.trim();
-  if (NUMBER.test(trimmed)) return Number(trimmed);
-  const special = SPECIAL[trimmed.toLowerCase()];
-  if (special !== undefined) return special;
-  return BOOLEAN[trimmed.toLowerCase()] ?? cell;
 }
