@@ -40,12 +40,13 @@ export async function getMetricHistory(deps: TrackingDeps, input: GetMetricHisto
   await requireRun(db, input.runId);
   const key = await readStoreKey(db, 'page_token');
   const after = input.pageToken ? readToken(key, input.pageToken, input) : undefined;
-  const query = { runUuid: input.runId, key: input.metricKey, after, limit };
-  const { points, last } = await selectMetricHistory(db, query);
-  if (points.length < limit || last === undefined) return { items: points };
-  const more = await selectMetricHistory(db, { ...query, after: last, limit: 1 });
-  if (more.points.length === 0) return { items: points };
-  return { items: points, nextPageToken: signPageToken(key, PURPOSE, toToken(input, last)) };
+  // One row past the page says whether there is a next one, without a second query.
+  const query = { runUuid: input.runId, key: input.metricKey, after, limit: limit + 1 };
+  const { points } = await selectMetricHistory(db, query, deps.metadata.selectArrays);
+  if (points.length <= limit) return { items: points };
+  points.length = limit;
+  const last = points[limit - 1] as Metric;
+  return { items: points, nextPageToken: signPageToken(key, PURPOSE, toToken(input, positionOf(last))) };
 }
 
 function pageSize(maxResults: number | undefined): number {
@@ -55,6 +56,12 @@ function pageSize(maxResults: number | undefined): number {
   }
   return Math.min(maxResults, TRACKING_LIMITS.maxMetricHistoryPage);
 }
+
+/** Where a point sits in the history's order (NaN stored as 0 with is_nan set). */
+const positionOf = (point: Metric): HistoryPosition =>
+  Number.isNaN(point.value)
+    ? { step: point.step, timestamp: point.timestamp, value: 0, isNan: true }
+    : { step: point.step, timestamp: point.timestamp, value: point.value, isNan: false };
 
 const toToken = (input: GetMetricHistoryInput, position: HistoryPosition): HistoryToken => ({
   r: input.runId,

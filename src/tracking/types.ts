@@ -5,7 +5,7 @@ export type { LifecycleStage } from '../storage/metadata/schema.js';
 
 /** What every tracking use case needs: the metadata store, and a clock (defaults to Date.now; tests may pin it). */
 export interface TrackingDeps {
-  readonly metadata: Pick<MetadataStore, 'db'>;
+  readonly metadata: Pick<MetadataStore, 'db' | 'selectArrays'>;
   readonly now?: () => number;
 }
 

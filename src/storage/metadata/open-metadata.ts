@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { type CompiledQuery, Kysely } from 'kysely';
 import { invalidParameter, type SlipwayError } from '../../domain/errors.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import type { Database } from './schema.js';
@@ -12,6 +12,8 @@ export interface MetadataStore {
   readonly uri: string;
   /** Closes the connection (pool); the store is unusable afterwards. Calling it twice is harmless. */
   close(): Promise<void>;
+  /** Where the dialect can: a compiled SELECT's rows as arrays (a capability; absent, use `db`). */
+  readonly selectArrays?: ((query: CompiledQuery) => Promise<unknown[][]>) | undefined;
 }
 
 /**
@@ -42,7 +44,14 @@ export async function openMetadata(uri: string): Promise<MetadataStore> {
     await db.destroy();
     throw error;
   }
-  return { db, dialect: dialect.name, uri: dialect.uri, close: () => db.destroy() };
+  const arrays = dialect.selectArrays;
+  return {
+    db,
+    dialect: dialect.name,
+    uri: dialect.uri,
+    close: () => db.destroy(),
+    ...(arrays === undefined ? {} : { selectArrays: (query: CompiledQuery) => arrays(db, query) }),
+  };
 }
 
 const isMetadataScheme = (scheme: string): scheme is MetadataScheme => Object.hasOwn(METADATA_DIALECTS, scheme);

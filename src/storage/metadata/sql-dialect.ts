@@ -1,4 +1,4 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, Dialect, Kysely } from 'kysely';
+import type { ColumnDataType, ColumnDefinitionBuilder, CompiledQuery, Dialect, Kysely } from 'kysely';
 
 /** The SQL dialects Slipway's metadata runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -25,7 +25,15 @@ export interface SqlDialect {
   readonly migration: MigrationDialect;
   /** The schema that holds Slipway's tables and migration bookkeeping; undefined where there are no schemas. */
   resolveSchema<TDatabase>(db: Kysely<TDatabase>): Promise<string | undefined>;
+  /** Optional: large reads as rows of values (see SelectArrays). */
+  readonly selectArrays?: SelectArrays | undefined;
 }
+
+/**
+ * Runs a compiled SELECT on a connection of `db` (waiting for it as Kysely's own queries do) and returns its rows
+ * as arrays in column order: no object per row, for reads of tens of thousands of rows (metric history pages).
+ */
+export type SelectArrays = <TDatabase>(db: Kysely<TDatabase>, query: CompiledQuery) => Promise<unknown[][]>;
 
 /** The one export of every `dialects/<name>.ts` module. */
 export type OpenSqlDialect = (uri: string) => Promise<SqlDialect>;

@@ -13,7 +13,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { invalidParameter, type SlipwayError } from '../../../domain/errors.js';
-import type { MigrationDialect, OpenSqlDialect } from '../sql-dialect.js';
+import type { MigrationDialect, OpenSqlDialect, SelectArrays } from '../sql-dialect.js';
 import { withErrorTranslation } from '../translate-driver-errors.js';
 import { field } from './driver-errors.js';
 import { sqliteErrorTranslator } from './sqlite-errors.js';
@@ -33,15 +33,41 @@ const migration: MigrationDialect = {
  */
 export const openDialect: OpenSqlDialect = async (uri) => {
   const location = sqliteLocation(uri);
-  const dialect = sqliteDialect(await openDatabase(location));
+  const database = await openDatabase(location);
+  const translate = sqliteErrorTranslator(location);
   return {
     name: 'sqlite',
     uri,
-    kysely: withErrorTranslation(dialect, sqliteErrorTranslator(location)),
+    kysely: withErrorTranslation(sqliteDialect(database), translate),
     migration,
     resolveSchema: async () => undefined,
+    selectArrays: arraySelector(database, translate),
   };
 };
+
+/** Statements kept for array reads (their own: a statement in raw mode would hand Kysely arrays). */
+const ARRAY_STATEMENTS = 32;
+
+/**
+ * Array reads with better-sqlite3's raw mode, on the one connection Kysely's driver serializes: the read waits
+ * for a transaction in progress as any query does, so it never sees another request's uncommitted rows.
+ */
+function arraySelector(database: BetterSqlite3.Database, translate: (error: unknown) => unknown): SelectArrays {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return (db, query) =>
+    db.connection().execute(async () => {
+      try {
+        let statement = cache.get(query.sql);
+        if (statement === undefined) {
+          statement = database.prepare(query.sql).raw(true);
+          remember(cache, query.sql, statement, ARRAY_STATEMENTS);
+        }
+        return statement.all(...query.parameters) as unknown[][];
+      } catch (error) {
+        throw translate(error);
+      }
+    });
+}
 
 /**
  * Kysely's SQLite dialect with two changes. Write transactions start with BEGIN IMMEDIATE, so a second process

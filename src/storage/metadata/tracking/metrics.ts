@@ -147,9 +147,10 @@ export interface HistorySlice {
 export async function selectMetricHistory(
   db: Db,
   query: { runUuid: string; key: string; after?: HistoryPosition | undefined; limit: number },
+  selectArrays?: (query: CompiledQuery) => Promise<unknown[][]>,
 ): Promise<HistorySlice> {
   const { after, key } = query;
-  const rows = await db
+  const select = db
     .selectFrom('metrics')
     .select(['value', 'timestamp', 'step', 'is_nan'])
     .where('run_uuid', '=', query.runUuid)
@@ -167,8 +168,9 @@ export async function selectMetricHistory(
     .orderBy('timestamp')
     .orderBy('value')
     .orderBy('is_nan')
-    .limit(query.limit)
-    .execute();
+    .limit(query.limit);
+  if (selectArrays !== undefined) return historyFromArrays(key, await selectArrays(select.compile()));
+  const rows = await select.execute();
   const points: MetricPoint[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as (typeof rows)[number];
@@ -176,5 +178,17 @@ export async function selectMetricHistory(
   }
   const end = rows.at(-1);
   const last = end && { step: end.step, timestamp: end.timestamp, value: end.value, isNan: end.is_nan === 1 };
+  return { points, last };
+}
+
+/** The same slice from rows read as [value, timestamp, step, is_nan] arrays (no object per row until the point). */
+function historyFromArrays(key: string, rows: unknown[][]): HistorySlice {
+  const points: MetricPoint[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [value, timestamp, step, isNan] = rows[i] as [number, number, number, number];
+    points[i] = { key, value: isNan ? Number.NaN : value, timestamp, step };
+  }
+  const end = rows.at(-1) as [number, number, number, number] | undefined;
+  const last = end && { step: end[2], timestamp: end[1], value: end[0], isNan: end[3] === 1 };
   return { points, last };
 }
