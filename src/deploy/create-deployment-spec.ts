@@ -63,17 +63,18 @@ export function createDeploymentSpec(
       options.slipwayTarball === undefined
         ? { version: slipwayVersion, source: 'registry' }
         : { version: slipwayVersion, source: 'tarball', tarball: options.slipwayTarball },
-    serving: {
-      batching: options.batching ?? true,
-      ...(options.follow === undefined
-        ? {}
-        : {
-            follow: {
-              model: options.follow.model,
-              environment: options.environment ?? 'production',
-              trackingSecret: options.follow.trackingSecret ?? DEFAULT_TRACKING_SECRET,
-            },
-          }),
-    },
+    serving: servingOptions(options),
   });
+}
+
+/** How the server runs: batching, and whether it follows a deployment instead of serving the baked-in model. */
+function servingOptions(options: DeploymentOptions): Record<string, unknown> {
+  const batching = options.batching ?? true;
+  if (options.follow === undefined) return { batching };
+  const follow = {
+    model: options.follow.model,
+    environment: options.environment ?? 'production',
+    trackingSecret: options.follow.trackingSecret ?? DEFAULT_TRACKING_SECRET,
+  };
+  return { batching, follow };
 }

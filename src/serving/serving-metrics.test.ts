@@ -51,21 +51,24 @@ function reference() {
   };
 }
 
+/** A varied answer: two versions, two endpoints, some 400s and 503s, latencies over several buckets. */
+function sampleAnswer(i: number): RequestObservation {
+  const status = i % 11 === 0 ? 400 : i % 13 === 0 ? 503 : 200;
+  return {
+    model: 'wine',
+    version: i % 7 === 0 ? '2' : '1',
+    endpoint: i % 5 === 0 ? '/invocations' : '/predict',
+    status,
+    seconds: (i % 9) * 0.0007,
+  };
+}
+
 describe('ServingMetrics', () => {
   it('writes what one prom-client call per answer wrote, across scrapes', async () => {
     const expected = reference();
     const metrics = new ServingMetrics();
     const predict = metrics.endpoint('/predict');
-    const answers: RequestObservation[] = [];
-    for (let i = 0; i < 50; i++) {
-      answers.push({
-        model: 'wine',
-        version: i % 7 === 0 ? '2' : '1',
-        endpoint: i % 5 === 0 ? '/invocations' : '/predict',
-        status: i % 11 === 0 ? 400 : i % 13 === 0 ? 503 : 200,
-        seconds: (i % 9) * 0.0007,
-      });
-    }
+    const answers = Array.from({ length: 50 }, (_, i) => sampleAnswer(i));
     for (const [i, o] of answers.entries()) {
       expected.observe(o);
       if (o.endpoint === '/predict') predict(o.model, o.version, o.status, o.seconds);

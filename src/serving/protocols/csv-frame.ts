@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { type CsvCellReader, csvCellReader } from '../../models/scoring/csv-cell.js';
 import type { ScoringPayload } from '../../models/scoring/parse-scoring-request.js';
 import { DEFAULT_SCORING_LIMITS, type ScoringLimits, scoringError } from '../../models/scoring/scoring-error.js';
-import type { ColumnType, ModelSignature } from '../../models/signature/model-signature.js';
+import type { ModelSignature } from '../../models/signature/model-signature.js';
 
 /**
  * A `text/csv` scoring body (what `pandas.DataFrame.to_csv(index=False)` writes: a header row, then one row per

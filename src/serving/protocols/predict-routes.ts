@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { feedbackRequestSchema, predictRequestSchema } from '../../contract/inference/predict.js';
 import { SlipwayError } from '../../domain/errors.js';
-import { parseScoringRequest } from '../../models/scoring/parse-scoring-request.js';
+import { parseScoringRequest, type ScoringPayload } from '../../models/scoring/parse-scoring-request.js';
 import { DEFAULT_SCORING_LIMITS } from '../../models/scoring/scoring-error.js';
 import { toModelFeeds } from '../../models/scoring/to-model-feeds.js';
 import type { ServedVersion } from '../engine/served-version.js';
@@ -22,11 +22,14 @@ export function registerPredictRoutes(app: FastifyInstance, service: InferenceSe
     const inputs = rows ?? parseBody(predictRequestSchema, request.body, 'predict').inputs;
     // Rows as lists or as records: MLflow's `instances` takes both, so its parsing and checks apply. Lists can
     // only break its row limit; below it, the payload is needed only when the fast conversion does not apply.
-    const scoring = () => parseScoringRequest({ instances: inputs }).payload;
-    let payload = rows === undefined || rows.length > DEFAULT_SCORING_LIMITS.maxRows ? scoring() : undefined;
+    let payload: ScoringPayload | undefined;
+    const scoring = () => {
+      payload ??= parseScoringRequest({ instances: inputs }).payload;
+      return payload;
+    };
+    if (rows === undefined || rows.length > DEFAULT_SCORING_LIMITS.maxRows) scoring();
     const toFeeds = (served: ServedVersion) =>
-      (rows === undefined ? undefined : numericRowFeeds(rows, served.model)) ??
-      toModelFeeds((payload ??= scoring()), served.model);
+      (rows === undefined ? undefined : numericRowFeeds(rows, served.model)) ?? toModelFeeds(scoring(), served.model);
     const answer = await service.infer({ ...requestContext(request), toFeeds }, markServed(reply));
     // Written straight from the tensors: the same text JSON.stringify would give, without the objects.
     return reply.type(JSON_UTF8).send(predictionsJson(answer.outputs, answer.rows));
