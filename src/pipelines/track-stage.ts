@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isSlipwayError } from '../domain/errors.js';
 import { logTrackedData } from '../tracking/data-inputs.js';
+import { ensureExperiment } from '../tracking/ensure-experiment.js';
 import { TRACKING_LIMITS } from '../tracking/limits.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
@@ -44,7 +44,7 @@ export function createStageTracker(options: StageTrackerOptions): StageTracker {
   let experimentId: Promise<string> | undefined;
   return {
     start: async (stage, assessment) => {
-      experimentId ??= ensureExperiment(options.client, options.experiment);
+      experimentId ??= ensureExperiment(options.client, options.experiment).then((e) => e.experimentId);
       const runId = await startRun(options, await experimentId, stage, assessment);
       return {
         runId,
@@ -53,20 +53,6 @@ export function createStageTracker(options: StageTrackerOptions): StageTracker {
       };
     },
   };
-}
-
-async function ensureExperiment(client: TrackingClient, name: string): Promise<string> {
-  try {
-    return (await client.getExperimentByName(name)).experimentId;
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-  }
-  try {
-    return (await client.createExperiment({ name })).experimentId;
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
-    return (await client.getExperimentByName(name)).experimentId;
-  }
 }
 
 async function startRun(options: StageTrackerOptions, experimentId: string, stage: Stage, a: StageAssessment) {

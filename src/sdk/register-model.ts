@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { openRegistryClient } from '../client/open-registry-client.js';
-import { isSlipwayError } from '../domain/errors.js';
-import type { RegistryClient } from '../registry/registry-client.js';
+import { ensureRegisteredModel } from '../registry/ensure-registered-model.js';
 import type { ModelVersion } from '../registry/types.js';
 
 export interface RegisterModelInput {
@@ -37,14 +36,6 @@ export async function registerModel(where: RegistryLocation, input: RegisterMode
     return await registry.getModelVersion(input.name, version.version);
   } finally {
     await registry.close();
-  }
-}
-
-async function ensureRegisteredModel(registry: RegistryClient, name: string): Promise<void> {
-  try {
-    await registry.createRegisteredModel({ name });
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
   }
 }
 

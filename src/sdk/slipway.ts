@@ -2,12 +2,12 @@ import { openTrackingClient } from '../client/open-tracking-client.js';
 import type { Env } from '../config/env-layer.js';
 import { loadConfig } from '../config/load-config.js';
 import { trackedInWorkspace } from '../data/sdk.js';
-import { isSlipwayError } from '../domain/errors.js';
 import type { ModelVersion } from '../registry/types.js';
 import { logTrackedData } from '../tracking/data-inputs.js';
+import { ensureExperiment } from '../tracking/ensure-experiment.js';
 import { captureLineage } from '../tracking/lineage.js';
 import type { TrackingClient } from '../tracking/tracking-client.js';
-import type { Experiment, RunStatus } from '../tracking/types.js';
+import type { RunStatus } from '../tracking/types.js';
 import type { MetricBatcherOptions } from './metric-batcher.js';
 import { type RegisterModelInput, type RegistryLocation, registerModel } from './register-model.js';
 import { SlipwayRun } from './slipway-run.js';
@@ -81,7 +81,7 @@ export class Slipway {
     const env = this.#options.env ?? process.env;
     const adopted = env.SLIPWAY_RUN_ID || env.MLFLOW_RUN_ID;
     if (adopted) return this.#adopt(adopted, options);
-    const experiment = await this.#experiment(options.experiment);
+    const experiment = await ensureExperiment(this.client, options.experiment);
     const lineage =
       this.#options.lineage === false
         ? []
@@ -130,21 +130,6 @@ export class Slipway {
     } finally {
       await this.client.close();
     }
-  }
-
-  async #experiment(name: string): Promise<Experiment> {
-    try {
-      return await this.client.getExperimentByName(name);
-    } catch (error) {
-      if (!isSlipwayError(error) || error.code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-    }
-    try {
-      await this.client.createExperiment({ name });
-    } catch (error) {
-      // Another process created it between our two calls.
-      if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
-    }
-    return this.client.getExperimentByName(name);
   }
 
   #track(run: SlipwayRun): void {

@@ -85,10 +85,12 @@ function planPolicy(
 async function runDeploy(context: CliContext, environment: string, uri: string, options: DeployOptions) {
   environmentArgument(environment);
   const model = await withRegistry(context, options, (registry) => registry.resolveModel(uri));
-  const configured = (await workspaceEnvironment(context, environment))?.environment;
   const deployment = await withDeployments(context, options, async (client) => {
     const current = await client.getDeployment(model.name, environment);
     const { policy, action } = planPolicy(current, model.version, options);
+    // slipway.yaml's environment only matters for a first deployment: read it only then.
+    const configured =
+      current === undefined ? (await workspaceEnvironment(context, environment))?.environment : undefined;
     const target = planTarget(current, configured && environmentTarget(configured), options);
     return client.applyDeployment({
       model: model.name,

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseArtifactPath } from '../../domain/artifact-path.js';
-import { isSlipwayError } from '../../domain/errors.js';
 import { quoteString } from '../../domain/search/print-filter.js';
 import { writeStreamToFile } from '../../lib/write-stream-to-file.js';
+import { ensureRegisteredModel } from '../../registry/ensure-registered-model.js';
 import { parsePointInTime } from '../../registry/list-model-history.js';
 import type { RegistryClient } from '../../registry/registry-client.js';
 import type { ModelVersion, RegisteredModel } from '../../registry/types.js';
@@ -36,17 +36,9 @@ interface RegisterOptions extends TrackingOptions {
   readonly tag: string[];
 }
 
-async function ensureModel(client: RegistryClient, name: string): Promise<void> {
-  try {
-    await client.createRegisteredModel({ name });
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
-  }
-}
-
 async function runRegister(context: CliContext, source: string, options: RegisterOptions) {
   const version = await withRegistry(context, options, async (client) => {
-    await ensureModel(client, options.name);
+    await ensureRegisteredModel(client, options.name);
     return client.createModelVersion({
       name: options.name,
       source,

@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { openTrackingClient } from '../../client/open-tracking-client.js';
 import { loadConfig } from '../../config/load-config.js';
 import { trackedInWorkspace } from '../../data/sdk.js';
-import { isSlipwayError, SlipwayError } from '../../domain/errors.js';
+import { SlipwayError } from '../../domain/errors.js';
 import { logTrackedData } from '../../tracking/data-inputs.js';
+import { ensureExperiment } from '../../tracking/ensure-experiment.js';
 import { captureLineage } from '../../tracking/lineage.js';
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import type { RunStatus, Tag } from '../../tracking/types.js';
@@ -33,21 +34,6 @@ export function runEnvironment(trackingUri: string, runId: string, experimentId:
     SLIPWAY_TRACKING_URI: trackingUri,
     SLIPWAY_RUN_ID: runId,
   };
-}
-
-async function experimentIdOf(client: TrackingClient, name: string | undefined): Promise<string> {
-  if (name === undefined) return '0';
-  try {
-    return (await client.getExperimentByName(name)).experimentId;
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-  }
-  try {
-    return (await client.createExperiment({ name })).experimentId;
-  } catch (error) {
-    if (!isSlipwayError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error;
-    return (await client.getExperimentByName(name)).experimentId;
-  }
 }
 
 /** Lineage of the command (not of slipway itself), with the user's --tag values winning over captured ones. */
@@ -111,7 +97,8 @@ const cannotStart = (program: string, cause: unknown) =>
   );
 
 async function startAndRun(context: CliContext, client: TrackingClient, command: string[], options: StartOptions) {
-  const experimentId = await experimentIdOf(client, options.experiment);
+  const experimentId =
+    options.experiment === undefined ? '0' : (await ensureExperiment(client, options.experiment)).experimentId;
   const tags = await runTags(context, command, options.tag);
   const userId = tags.find((tag) => tag.key === 'mlflow.user')?.value;
   const run = await client.createRun({ experimentId, runName: options.name, userId, tags });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,8 +48,14 @@ describe('RotatingLog', () => {
     expect(await readFile(path, 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[supervisor\] started pid 42\n$/);
   });
 
-  it('never throws when the file cannot be written', () => {
+  it('never throws when the file cannot be written', async () => {
     const log = new RotatingLog(join(dir, 'missing', 'c.log'), 1024);
     expect(() => log.write('lost')).not.toThrow();
+    // The supervisor keeps going without its log; nothing is written elsewhere in its place.
+    expect(await readdir(dir)).not.toContain('missing');
+    const other = new RotatingLog(join(dir, 'd.log'), 1024);
+    other.write('kept');
+    other.close();
+    expect(await readFile(join(dir, 'd.log'), 'utf8')).toBe('kept');
   });
 });

@@ -3,6 +3,7 @@ import type { Workspace } from '../../data/workspace/workspace.js';
 import { quoteString } from '../../domain/search/print-filter.js';
 import { readMlmodel } from '../../models/mlmodel/mlmodel.js';
 import { parseSignature } from '../../models/signature/parse-signature.js';
+import { ensureRegisteredModel } from '../../registry/ensure-registered-model.js';
 import type { RegistryClient } from '../../registry/registry-client.js';
 import type { TrackingClient } from '../../tracking/tracking-client.js';
 import { type ReproInput, reproPipeline, type StageOutcome } from '../repro.js';
@@ -13,6 +14,7 @@ import { findModelRun } from './find-model-run.js';
 import { readChampionMetrics, readRunMetrics } from './read-champion-metrics.js';
 import { EVALUATION_PREFIX, type EvaluationConfig } from './release-config.js';
 import type { RegisterOutcome, ReleaseSteps, StepOutcome } from './release-flow-types.js';
+import { runSmokeTests } from './run-smoke-tests.js';
 
 export interface ReleaseStepsDeps {
   readonly ws: Workspace;
@@ -80,7 +82,6 @@ export function createReleaseSteps(deps: ReleaseStepsDeps): ReleaseSteps {
       };
     },
     async smoke(context): Promise<StepOutcome> {
-      const { runSmokeTests } = await import('./run-smoke-tests.js');
       const folder = folderOf(context.model.path);
       const signature = parseSignature(await readMlmodel(folder), basename(folder));
       const report = await runSmokeTests({ url: context.url, tests: context.environment.smoke, signature });
@@ -133,17 +134,4 @@ async function logMetrics(tracking: TrackingClient, runId: string, metrics: Read
   const timestamp = Date.now();
   const points = Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp, step: 0 }));
   if (points.length > 0) await tracking.logBatch({ runId, metrics: points });
-}
-
-async function ensureRegisteredModel(registry: RegistryClient, name: string): Promise<void> {
-  try {
-    await registry.getRegisteredModel(name);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
-    try {
-      await registry.createRegisteredModel({ name });
-    } catch (raced) {
-      if ((raced as { code?: string }).code !== 'RESOURCE_ALREADY_EXISTS') throw raced;
-    }
-  }
 }

@@ -239,7 +239,8 @@ describe('slipway serve --deployment', () => {
     try {
       const reply = await getJson(`${serving.url}/deployment`);
       expect(reply).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-      await expect(serving.swap(`models:/wine/${v2}`)).resolves.toBeUndefined();
+      await serving.swap(`models:/wine/${v2}`);
+      expect(serving.service.models().map((model) => model.describe().version)).toEqual([v2]);
     } finally {
       await serving.close();
     }

@@ -1,4 +1,4 @@
-import type { Tensor, TensorDtype } from '../../models/tensor/tensor.js';
+import { TENSOR_DTYPES, type Tensor, type TensorDtype } from '../../models/tensor/tensor.js';
 
 /** A prediction as the request path hands it over: tensors, turned into JSON only when flushed. */
 export interface PredictionEvent {
@@ -51,19 +51,8 @@ export interface CapturedPrediction {
 const CHUNK_VALUES = 32 * 1024;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-const CAPTURED_DTYPES: ReadonlySet<TensorDtype> = new Set<TensorDtype>([
-  'float32',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-]);
+/** Every dtype but `string`: numbers and booleans fit a Float64 chunk. */
+const CAPTURED_DTYPES: ReadonlySet<TensorDtype> = new Set(TENSOR_DTYPES.filter((dtype) => dtype !== 'string'));
 
 /** Float64s a tensor takes in a chunk (rank, dimensions, values), or -1 when it cannot be captured. */
 function capturedSize(tensor: Tensor): number {

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { type CreateTableBuilder, type Kysely, type Migration, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 
 type Db = Kysely<unknown>;
 
@@ -27,9 +27,12 @@ export function migration0009Deployments(): Migration {
 const textC = (db: Db): 'text' | RawBuilder<unknown> =>
   db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : 'text';
 
-async function createDeployments(db: Db): Promise<void> {
-  await db.schema
-    .createTable('deployments')
+/**
+ * The columns a deployment's head row and each of its revisions share: who, which revision, what it serves and
+ * why. The head row (`deployments`) is the compare-and-set point of a change; `deployment_revisions` its history.
+ */
+const revisionColumns = (db: Db) => (table: CreateTableBuilder<string, never>) =>
+  table
     .addColumn('model', textC(db), (column) => column.notNull())
     .addColumn('environment', textC(db), (column) => column.notNull())
     .addColumn('revision', 'bigint', (column) => column.notNull())
@@ -38,7 +41,12 @@ async function createDeployments(db: Db): Promise<void> {
     .addColumn('action', 'text', (column) => column.notNull())
     .addColumn('reason', 'text')
     .addColumn('release_id', 'text')
-    .addColumn('actor', 'text', (column) => column.notNull())
+    .addColumn('actor', 'text', (column) => column.notNull());
+
+async function createDeployments(db: Db): Promise<void> {
+  await db.schema
+    .createTable('deployments')
+    .$call(revisionColumns(db))
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .addColumn('updated_at', 'bigint', (column) => column.notNull())
     .addPrimaryKeyConstraint('deployments_pk', ['model', 'environment'])
@@ -54,15 +62,7 @@ async function createDeployments(db: Db): Promise<void> {
 async function createRevisions(db: Db): Promise<void> {
   await db.schema
     .createTable('deployment_revisions')
-    .addColumn('model', textC(db), (column) => column.notNull())
-    .addColumn('environment', textC(db), (column) => column.notNull())
-    .addColumn('revision', 'bigint', (column) => column.notNull())
-    .addColumn('target', 'text', (column) => column.notNull())
-    .addColumn('policy', 'text', (column) => column.notNull())
-    .addColumn('action', 'text', (column) => column.notNull())
-    .addColumn('reason', 'text')
-    .addColumn('release_id', 'text')
-    .addColumn('actor', 'text', (column) => column.notNull())
+    .$call(revisionColumns(db))
     .addColumn('time', 'bigint', (column) => column.notNull())
     .addPrimaryKeyConstraint('deployment_revisions_pk', ['model', 'environment', 'revision'])
     .execute();
